@@ -1,0 +1,3 @@
+"""hoc-migrate: declarative, verified architecture migrations for layered Python codebases."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,1 @@
+"""Adapters: the file system, git (GitPython), LibCST and the import scanner."""

@@ -1,0 +1,137 @@
+"""Loads a plan file: YAML, safely (plain data only, no tags, no aliases), with line numbers."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from hoc_migrate.core.errors import PlanError, Problem
+from hoc_migrate.core.plan import Plan, parse_plan
+
+MAX_PLAN_BYTES = 2 * 1024 * 1024
+# Plain data only: any other tag (!!python/object, !custom) is refused, never constructed.
+_PLAIN_TAGS = frozenset(
+    "tag:yaml.org,2002:" + t
+    for t in ("str", "int", "float", "bool", "null", "map", "seq", "timestamp")
+)
+
+
+class _NoAliasLoader(yaml.SafeLoader):
+    """Refuses aliases at compose time: a plan never needs them, and they are how a few
+    hundred bytes of YAML expand into millions of nodes."""
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()  # type: ignore[no-untyped-call]
+            raise yaml.MarkedYAMLError(
+                None, None, "aliases (*name) are not allowed in plans", event.start_mark
+            )
+        return super().compose_node(parent, index)
+
+
+def _to_data(
+    node: yaml.Node,
+    loader: _NoAliasLoader,
+    path: tuple[str | int, ...],
+    lines: dict[tuple[str | int, ...], int],
+    problems: list[Problem],
+    file: str,
+) -> Any:
+    lines.setdefault(path, node.start_mark.line + 1)
+    if node.tag not in _PLAIN_TAGS:
+        problems.append(
+            Problem(
+                f"YAML tag {node.tag!r} is not allowed in plans",
+                file=file,
+                line=node.start_mark.line + 1,
+            )
+        )
+        return None
+    if isinstance(node, yaml.MappingNode):
+        out: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            key = (
+                loader.construct_object(key_node) if isinstance(key_node, yaml.ScalarNode) else None
+            )
+            if not isinstance(key, str):
+                problems.append(
+                    Problem(
+                        f"keys must be text (got {key!r})",
+                        file=file,
+                        line=key_node.start_mark.line + 1,
+                    )
+                )
+                continue
+            if key in out:
+                problems.append(
+                    Problem(f"duplicate key '{key}'", file=file, line=key_node.start_mark.line + 1)
+                )
+                continue
+            lines[path + (key,)] = key_node.start_mark.line + 1
+            out[key] = _to_data(value_node, loader, path + (key,), lines, problems, file)
+        return out
+    if isinstance(node, yaml.SequenceNode):
+        return [
+            _to_data(item, loader, path + (i,), lines, problems, file)
+            for i, item in enumerate(node.value)
+        ]
+    try:
+        value = loader.construct_object(node)
+    except (yaml.YAMLError, ValueError):  # e.g. `2027-13-01` looks like a date but is not one
+        value = node.value
+    if isinstance(value, dt.date):  # `expires: 2027-01-31` stays the text the user wrote
+        return value.isoformat()
+    return value
+
+
+def load_plan_data(text: str, file: str) -> tuple[Any, dict[tuple[str | int, ...], int]]:
+    """Parse YAML text into plain data plus a map from data path to line number."""
+    loader = _NoAliasLoader(text)
+    try:
+        node = loader.get_single_node()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else None
+        raise PlanError(
+            f"{file}: not valid YAML", [Problem(str(exc.problem or exc), file=file, line=line)]
+        ) from None
+    except yaml.YAMLError as exc:
+        raise PlanError(f"{file}: not valid YAML", [Problem(str(exc), file=file)]) from None
+    finally:
+        loader.dispose()
+    lines: dict[tuple[str | int, ...], int] = {}
+    if node is None:
+        return None, lines
+    problems: list[Problem] = []
+    data = _to_data(node, loader, (), lines, problems, file)
+    if problems:
+        raise PlanError(f"{file}: the plan is not valid ({len(problems)} problems)", problems)
+    return data, lines
+
+
+def load_plan(path: Path, display: str | None = None) -> Plan:
+    """Read and validate a plan file (format only; `validate_against_tree` checks the tree)."""
+    file = display or str(path)
+    try:
+        if path.is_dir():
+            raise PlanError(f"{file}: is a folder, not a plan file")
+        size = path.stat().st_size
+        if size > MAX_PLAN_BYTES:
+            raise PlanError(
+                f"{file}: the plan file is {size / 1e6:.1f} MB; plans are at most "
+                f"{MAX_PLAN_BYTES // (1024 * 1024)} MB (split the migration into several plans)"
+            )
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise PlanError(f"{file}: no such plan file") from None
+    except OSError as exc:
+        raise PlanError(f"{file}: cannot read the plan ({exc.strerror})") from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise PlanError(f"{file}: the plan is not UTF-8 text (byte {exc.start})") from None
+    data, lines = load_plan_data(text, file)
+    return parse_plan(data, lines, file)

@@ -1,0 +1,61 @@
+"""The typer application object and the one place that turns exceptions into exit codes."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import TypeVar
+
+import typer
+from rich.console import Console
+
+from hoc_migrate import __version__
+from hoc_migrate.core.errors import HocMigrateError
+
+app = typer.Typer(
+    name="hoc-migrate",
+    help="Declarative, verified architecture migrations for layered Python codebases.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+plan_app = typer.Typer(help="Validate, explain and describe plan files.", no_args_is_help=True)
+app.add_typer(plan_app, name="plan")
+
+# Diagnostics go to stderr so that stdout stays machine-readable (diffs, JSON, SARIF).
+stderr = Console(stderr=True, highlight=False, soft_wrap=True)
+stdout = Console(highlight=False, soft_wrap=True)
+
+F = TypeVar("F", bound=Callable[..., object])
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"hoc-migrate {__version__}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="Show the version and exit."
+    ),
+) -> None:
+    """Declarative, verified architecture migrations for layered Python codebases."""
+
+
+@contextmanager
+def errors_to_exit_codes() -> Iterator[None]:
+    """Map 'could not run' errors to one clear message on stderr and exit 2."""
+    try:
+        yield
+    except HocMigrateError as exc:
+        stderr.print(f"[bold red]error:[/] {exc.summary}", markup=True, highlight=False)
+        for problem in exc.problems:
+            stderr.print(f"  {problem}", markup=False)
+        if exc.hint:
+            stderr.print(f"[dim]hint:[/] {exc.hint}", markup=True)
+        raise typer.Exit(exc.exit_code) from None
+    except KeyboardInterrupt:
+        stderr.print("interrupted", markup=False)
+        raise typer.Exit(130) from None

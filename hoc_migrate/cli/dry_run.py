@@ -1,0 +1,81 @@
+"""`hoc-migrate dry-run PLAN`: the whole change as a diff, and the layer check before/after.
+
+The diff goes to stdout (so `hoc-migrate dry-run plan.yaml | git apply` works); the summary
+goes to stderr. Nothing is written.
+"""
+
+from __future__ import annotations
+
+import json
+from enum import StrEnum
+from pathlib import Path
+
+import typer
+
+from hoc_migrate.cli._app import app, errors_to_exit_codes, stderr, stdout
+from hoc_migrate.cli.render import print_diff
+from hoc_migrate.core.diff import render_diff
+from hoc_migrate.services.dry_run import DryRun, dry_run, dry_run_data
+from hoc_migrate.services.migration import prepare_migration
+
+
+class DryRunFormat(StrEnum):
+    text = "text"
+    json = "json"
+
+
+@app.command("dry-run")
+def dry_run_command(
+    plan: Path = typer.Argument(..., help="The plan file (YAML)."),
+    repo: Path | None = typer.Option(None, "--repo", help="The repository (default: current)."),
+    output_format: DryRunFormat = typer.Option(
+        DryRunFormat.text, "--format", help="text: summary + diff; json: the change set as data."
+    ),
+    check: bool = typer.Option(
+        True, "--check/--no-check", help="Run the layer check before/after."
+    ),
+    context: int = typer.Option(3, "--context", "-U", min=0, help="Lines of diff context."),
+) -> None:
+    """Show what a plan would change, as a diff that `git apply` accepts. Writes nothing.
+
+    Exit 0 when the plan can run and adds no layer error, 1 when the result would have a new
+    error-severity finding, 2 when the plan cannot run."""
+    with errors_to_exit_codes():
+        migration = prepare_migration(plan, repo)
+        result = dry_run(migration, check=check)
+    if output_format is DryRunFormat.json:
+        typer.echo(json.dumps(dry_run_data(result), indent=2))
+    else:
+        _print_summary(result)
+        print_diff(stdout, render_diff(result.result.changes, context=context))
+    raise typer.Exit(1 if result.new_errors else 0)
+
+
+def _print_summary(run: DryRun) -> None:
+    result = run.result
+    plan = result.plan
+    changes = result.changes
+    count = len(plan.steps)
+    stderr.print(
+        f"[bold]{plan.name}[/] — {count} step{'s' if count != 1 else ''} (dry run: nothing written)"
+    )
+    for outcome in result.outcomes:
+        touched = len(outcome.changes.changes)
+        status = "[green]done[/]" if outcome.status == "done" else f"[dim]{outcome.status}[/]"
+        stderr.print(f"  {outcome.step.label}: {status}, {touched} file(s)")
+        for old, new in outcome.renames:
+            stderr.print(f"      {old} -> {new}", markup=False)
+        for note in outcome.notes:
+            stderr.print(f"      {note}", markup=False)
+    stderr.print(
+        f"  total: {len(changes.renamed)} renamed, {len(changes.added)} added, "
+        f"{len(changes.deleted)} deleted, {len(changes.modified)} modified"
+    )
+    if result.references:
+        stderr.print("[yellow]references left to review[/] (not Python; not changed):")
+        for ref in result.references:
+            stderr.print(f"  {ref.path}:{ref.line}: {ref.text}", markup=False)
+    for line in run.check_summary():
+        stderr.print(line, markup=False)
+    if result.already_done:
+        stderr.print("nothing to do: the plan's effect is already there")

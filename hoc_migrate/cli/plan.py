@@ -1,0 +1,50 @@
+"""`hoc-migrate plan validate|schema|explain`."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import typer
+
+from hoc_migrate.cli._app import errors_to_exit_codes, plan_app, stdout
+from hoc_migrate.core.plan_schema import PLAN_SCHEMA
+from hoc_migrate.services.migration import explain_steps, prepare_migration
+
+REPO_OPTION = typer.Option(
+    None, "--repo", help="The repository the plan applies to (default: the current git repo)."
+)
+
+
+@plan_app.command("validate")
+def validate(
+    plan: Path = typer.Argument(..., help="The plan file (YAML)."),
+    repo: Path | None = REPO_OPTION,
+) -> None:
+    """Check a plan's format and that it fits the repository's tree. Exit 2 when it does not."""
+    with errors_to_exit_codes():
+        migration = prepare_migration(plan, repo)
+        steps = len(migration.plan.steps)
+        stdout.print(
+            f"{plan}: valid ({steps} step{'s' if steps != 1 else ''}) for {migration.repo_root}",
+            markup=False,
+        )
+
+
+@plan_app.command("schema")
+def schema() -> None:
+    """Print the JSON Schema of the plan format (for editors and CI)."""
+    typer.echo(json.dumps(PLAN_SCHEMA, indent=2))
+
+
+@plan_app.command("explain")
+def explain(
+    plan: Path = typer.Argument(..., help="The plan file (YAML)."),
+    step: int | None = typer.Argument(None, help="Only this step (1-based)."),
+    repo: Path | None = REPO_OPTION,
+) -> None:
+    """Show what each step will do and why (for split_hybrid: how each function is classified)."""
+    with errors_to_exit_codes():
+        migration = prepare_migration(plan, repo)
+        for line in explain_steps(migration, step):
+            stdout.print(line, markup=False, highlight=False)

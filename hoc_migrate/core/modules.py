@@ -1,0 +1,73 @@
+"""Mapping between repo-relative file paths and dotted module names, through the source roots."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from posixpath import normpath
+
+
+def normalize_root(root: str) -> str:
+    """'backend/' -> 'backend'; '.' and '' -> ''."""
+    r = normpath(root.strip().replace("\\", "/")) if root.strip() else ""
+    return "" if r in (".", "") else r.strip("/")
+
+
+def module_for_path(path: str, source_roots: Iterable[str]) -> str | None:
+    """'backend/app/x/y.py' with root 'backend' -> 'app.x.y'; packages map to their folder.
+
+    The deepest matching source root wins. Returns None for non-Python files and files
+    outside every source root.
+    """
+    if not path.endswith(".py"):
+        return None
+    best: str | None = None
+    for root in source_roots:
+        r = normalize_root(root)
+        if r == "":
+            rel = path
+        elif path.startswith(r + "/"):
+            rel = path[len(r) + 1 :]
+        else:
+            continue
+        if best is None or len(rel) < len(best):
+            best = rel
+    if best is None:
+        return None
+    parts = best[:-3].split("/")
+    if parts[-1] == "__init__":
+        parts = parts[:-1]
+    if not parts or not all(p.isidentifier() for p in parts):
+        return None
+    return ".".join(parts)
+
+
+def candidate_paths(module: str, source_root: str) -> tuple[str, str]:
+    """Where module 'a.b' may live under a root: ('root/a/b.py', 'root/a/b/__init__.py')."""
+    r = normalize_root(source_root)
+    base = module.replace(".", "/")
+    prefix = f"{r}/" if r else ""
+    return f"{prefix}{base}.py", f"{prefix}{base}/__init__.py"
+
+
+def package_of(module: str, is_package: bool) -> str:
+    """The package a module's relative imports resolve against."""
+    if is_package:
+        return module
+    return module.rpartition(".")[0]
+
+
+def resolve_relative(package: str, level: int, target: str | None) -> str | None:
+    """Resolve `from <level dots><target> import ...` inside `package`.
+
+    Returns None when the relative import climbs above the top-level package.
+    """
+    if level == 0:
+        return target
+    parts = package.split(".") if package else []
+    up = level - 1
+    if up > len(parts) or (up == len(parts) and not target):
+        return None
+    base = parts[: len(parts) - up]
+    if target:
+        base = base + target.split(".")
+    return ".".join(base) if base else None

@@ -1,0 +1,1 @@
+"""Services: check, plan, apply, verify. They take ports and return results; they never print."""

@@ -1,0 +1,127 @@
+"""The dry run: compute a plan in memory and measure the layer check before and after."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from hoc_migrate.core.changes import ChangeKind
+from hoc_migrate.core.layers.findings import Finding, Status
+from hoc_migrate.core.layers.result import CheckResult, ResultDiff, diff_results
+from hoc_migrate.ports import TreeReader
+from hoc_migrate.services.check import run_check
+from hoc_migrate.services.layer_topology import cache_dir
+from hoc_migrate.services.migration import Migration, compute
+from hoc_migrate.services.planner import PlanResult
+
+
+@dataclass
+class DryRun:
+    result: PlanResult
+    before: CheckResult | None = None
+    after: CheckResult | None = None
+    diff: ResultDiff | None = None
+    scope: tuple[str, ...] = ()
+    new_errors: list[Finding] = field(default_factory=list)
+
+    def check_summary(self) -> list[str]:
+        """Counts by rule before and after within the scope, and what the plan adds/removes."""
+        if self.before is None or self.after is None or self.diff is None:
+            return []
+        before, after = self.before.counts_by_rule(), self.after.counts_by_rule()
+        rules = sorted(set(before) | set(after))
+        where = ", ".join(self.scope) or "the source roots"
+        lines = [f"layer check ({where}): errors before -> after"]
+        for rule in rules:
+            lines.append(f"  {rule:<26} {before.get(rule, 0):>4} -> {after.get(rule, 0):>4}")
+        lines.append(
+            f"  {'total':<26} {sum(before.values()):>4} -> {sum(after.values()):>4}"
+            f"  (accepted debt after: {len(self.after.with_status(Status.ACCEPTED_DEBT))})"
+        )
+        removed, added = self.diff.removed, [f for f in self.diff.added if f.is_active]
+        if removed:
+            lines.append(f"findings the plan removes ({len(removed)}):")
+            lines.extend(f"  - {f.rule} {f.file}: {f.message}" for f in removed)
+        if added:
+            lines.append(f"findings the plan adds ({len(added)}):")
+            lines.extend(f"  + {f.severity} {f.rule} {f.where()}: {f.message}" for f in added)
+        return lines
+
+
+def scoped_check(migration: Migration, tree: TreeReader, scope: tuple[str, ...]) -> CheckResult:
+    """The layer check of the parts of `scope` that exist in `tree` (a plan may create some)."""
+    paths = [p for p in scope if tree.exists(p)] if scope else list(migration.source_roots)
+    if not paths:
+        return CheckResult()
+    return run_check(tree, migration.config, paths=paths, cache_dir=cache_dir(migration.repo_root))
+
+
+def dry_run(migration: Migration, *, check: bool = True) -> DryRun:
+    result = compute(migration)
+    run = DryRun(result)
+    if not check:
+        return run
+    scope = migration.plan.scope or migration.source_roots
+    run.scope = tuple(scope)
+    run.before = scoped_check(migration, migration.tree, run.scope)
+    run.after = scoped_check(migration, result.tree, run.scope)
+    file_renames = {c.old_path: c.path for c in result.changes.renamed if c.old_path}
+    module_renames = {o: n for x in result.outcomes for o, n in x.module_renames.items()}
+    run.diff = diff_results(
+        run.before, run.after, file_renames=file_renames, module_renames=module_renames
+    )
+    run.new_errors = [f for f in run.diff.added if f.is_error and f.is_active]
+    return run
+
+
+def dry_run_data(run: DryRun) -> dict[str, Any]:
+    """The dry run as JSON-ready data: steps, the change set, the layer check."""
+    result = run.result
+    data: dict[str, Any] = {
+        "plan": result.plan.name,
+        "steps": [
+            {
+                "index": o.step.index,
+                "kind": o.step.kind,
+                "status": o.status,
+                "files": sorted({c.path for c in o.changes.changes}),
+                "renames": [list(r) for r in o.renames],
+                "notes": o.notes,
+                "explanation": o.explanation,
+            }
+            for o in result.outcomes
+        ],
+        "changes": [
+            {
+                "kind": c.kind.value,
+                "path": c.path,
+                **({"old_path": c.old_path} if c.kind is ChangeKind.RENAMED else {}),
+            }
+            for c in result.changes.changes
+        ],
+        "references_to_review": [
+            {"path": r.path, "line": r.line, "text": r.text, "module": r.module}
+            for r in result.references
+        ],
+    }
+    if run.before is not None and run.after is not None and run.diff is not None:
+        data["layer_check"] = {
+            "scope": list(run.scope),
+            "before": run.before.counts_by_rule(),
+            "after": run.after.counts_by_rule(),
+            "removed": [_finding(f) for f in run.diff.removed],
+            "added": [_finding(f) for f in run.diff.added],
+        }
+    return data
+
+
+def _finding(f: Finding) -> dict[str, Any]:
+    return {
+        "rule": f.rule,
+        "severity": f.severity,
+        "file": f.file,
+        "line": f.line,
+        "message": f.message,
+        "module": f.module,
+        "status": f.status.value,
+    }

@@ -1,0 +1,62 @@
+"""The layer checker's configuration, seen from a migration: source roots, topology, the
+plan's accepted debt, and where the check caches what it parsed."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+from hoc_migrate.adapters.check_config import load_check_config
+from hoc_migrate.core.layers.config import CheckConfig
+from hoc_migrate.core.layers.config import DebtEntry as CheckDebt
+from hoc_migrate.core.layers.topology import Topology
+from hoc_migrate.core.plan import Plan
+from hoc_migrate.ports import TreeReader
+from hoc_migrate.services.check import run_check
+
+CACHE_DIR = ".hoc-migrate/cache"
+
+
+def load_layer_config(repo_root: Path) -> CheckConfig:
+    return load_check_config(repo_root)
+
+
+def LayerTopology(config: CheckConfig) -> Topology:  # noqa: N802 (reads like the class it builds)
+    return Topology(config)
+
+
+def cache_dir(repo_root: Path) -> Path:
+    return repo_root / CACHE_DIR
+
+
+def resolve_source_roots(
+    plan: Plan, config: CheckConfig, tree: TreeReader, repo_root: Path | None
+) -> tuple[str, ...]:
+    """The plan's roots, else the configuration's, else the ones the checker discovers from
+    the tree's absolute imports."""
+    if plan.source_roots:
+        return plan.source_roots
+    if config.source_roots:
+        return config.source_roots
+    found = run_check(
+        tree, config, cache_dir=cache_dir(repo_root) if repo_root else None
+    ).stats.source_roots
+    return tuple(found) or ("",)
+
+
+def with_plan(config: CheckConfig, plan: Plan, source_roots: tuple[str, ...]) -> CheckConfig:
+    """The check configuration for a plan: its source roots and its accepted debt added."""
+    start = len(config.debt)
+    debt = tuple(
+        CheckDebt(
+            path=d.path,
+            rules=d.rules,
+            reason=d.reason,
+            ticket=d.ticket,
+            milestone=d.milestone,
+            expires=d.expires,
+            index=start + i,
+        )
+        for i, d in enumerate(plan.debt)
+    )
+    return dataclasses.replace(config.with_source_roots(source_roots), debt=config.debt + debt)

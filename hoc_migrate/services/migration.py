@@ -1,0 +1,94 @@
+"""A migration: a plan bound to a repository, with everything needed to compute it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from hoc_migrate.adapters.codemod_runner import LibcstCodemods
+from hoc_migrate.adapters.filesystem import DiskTree
+from hoc_migrate.adapters.plan_file import load_plan
+from hoc_migrate.adapters.repo_root import find_repo_root
+from hoc_migrate.core.layers.config import CheckConfig
+from hoc_migrate.core.plan import Plan
+from hoc_migrate.ports import SourceCodemods, TreeReader
+from hoc_migrate.services.layer_topology import (
+    LayerTopology,
+    load_layer_config,
+    resolve_source_roots,
+    with_plan,
+)
+from hoc_migrate.services.plan_validation import validate_against_tree
+from hoc_migrate.services.planner import PlanResult, compute_plan
+from hoc_migrate.services.step_context import Topology
+
+
+@dataclass
+class Migration:
+    plan: Plan
+    plan_path: Path
+    repo_root: Path
+    tree: TreeReader
+    config: CheckConfig  # the layer check's configuration, with the plan's roots and debt
+    source_roots: tuple[str, ...]
+    codemods: SourceCodemods
+    topology: Topology
+
+
+def _display(plan_path: Path) -> str:
+    """Show the plan path as the user is likely to have typed it."""
+    try:
+        return str(plan_path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(plan_path)
+
+
+def prepare_migration(
+    plan_path: Path, repo: Path | None = None, *, tree: TreeReader | None = None
+) -> Migration:
+    """Load and validate the plan (format, then against the tree); raise listing every problem."""
+    plan = load_plan(plan_path, display=_display(plan_path))
+    repo_root = find_repo_root(repo)
+    config = load_layer_config(repo_root)
+    tree = tree if tree is not None else DiskTree(repo_root)
+    source_roots = resolve_source_roots(plan, config, tree, repo_root)
+    validate_against_tree(plan, tree, source_roots)
+    config = with_plan(config, plan, source_roots)
+    return Migration(
+        plan=plan,
+        plan_path=plan_path,
+        repo_root=repo_root,
+        tree=tree,
+        config=config,
+        source_roots=tuple(source_roots),
+        codemods=LibcstCodemods(),
+        topology=LayerTopology(config),
+    )
+
+
+def compute(migration: Migration) -> PlanResult:
+    return compute_plan(
+        migration.plan,
+        migration.tree,
+        codemods=migration.codemods,
+        topology=migration.topology,
+        source_roots=migration.source_roots,
+    )
+
+
+def explain_steps(migration: Migration, only: int | None = None) -> list[str]:
+    """What each step will do, computed for real on an overlay (nothing is written)."""
+    result = compute(migration)
+    lines: list[str] = []
+    for outcome in result.outcomes:
+        if only is not None and outcome.step.index != only:
+            continue
+        lines.append(f"{outcome.step.label}: {outcome.status}")
+        if outcome.step.why:
+            lines.append(f"  why: {outcome.step.why}")
+        lines.extend(f"  moves {old} -> {new}" for old, new in outcome.renames)
+        lines.extend(f"  {note}" for note in outcome.notes)
+        lines.extend(f"  {line}" for line in outcome.explanation)
+        for change in outcome.changes.changes:
+            lines.append(f"  {change.kind.value:<9} {change.path}")
+    return lines

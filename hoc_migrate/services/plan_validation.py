@@ -1,0 +1,216 @@
+"""Checks a valid plan against the tree before anything runs, reporting every problem.
+
+It simulates the steps on file paths only (cheap: no parsing), so it can say that a source
+is missing, that a destination is taken (or freed by an earlier step), that a path leaves
+the repository, or that two steps fight over one file, all in one report.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Protocol, runtime_checkable
+
+from hoc_migrate.core.errors import PlanError, Problem
+from hoc_migrate.core.modules import module_for_path
+from hoc_migrate.core.paths import clean, is_glob, match_glob, path_problem
+from hoc_migrate.core.plan import Plan, Step
+from hoc_migrate.ports import TreeReader
+
+Report = Callable[["Step | None", str], None]
+
+PATH_KEYS = {
+    "move": ("from", "to"),
+    "fix_header": ("path",),
+    "extract_schema": ("from", "to"),
+    "split_hybrid": ("path", "driver", "engine"),
+    "rewrite_import": (),
+}
+
+
+@runtime_checkable
+class LinkAware(Protocol):
+    """Trees that know about symlinks (the disk); in-memory trees have none."""
+
+    def is_symlink(self, path: str) -> bool: ...
+
+
+class _Files:
+    """The set of files as the plan's steps would leave it."""
+
+    def __init__(self, files: Iterable[str]) -> None:
+        self.files = set(files)
+        self.moved_by: dict[str, int] = {}  # path freed by a move -> step index
+
+    def is_file(self, path: str) -> bool:
+        return path in self.files
+
+    def under(self, folder: str) -> list[str]:
+        prefix = folder + "/"
+        return [f for f in self.files if f.startswith(prefix)]
+
+    def exists(self, path: str) -> bool:
+        return self.is_file(path) or bool(self.under(path))
+
+
+def validate_against_tree(plan: Plan, tree: TreeReader, source_roots: Iterable[str]) -> None:
+    """Raise PlanError listing every problem of `plan` on `tree`; return when it can run."""
+    roots = tuple(source_roots)
+    problems: list[Problem] = []
+
+    def problem(step: Step | None, message: str) -> None:
+        problems.append(
+            Problem(
+                message,
+                file=plan.file,
+                line=step.line if step else None,
+                context=step.label if step else None,
+            )
+        )
+
+    for root in roots:
+        if path_problem(root) or not tree.is_dir(clean(root)):
+            problem(None, f"source root '{root}' is not a folder of the repository")
+    for scope in plan.scope:
+        if (p := path_problem(scope)) is not None:
+            problem(None, f"scope: {p}")
+    for entry in plan.debt:
+        if (p := path_problem(entry.path)) is not None:
+            problem(None, f"debt: {p}")
+
+    links = tree if isinstance(tree, LinkAware) else None
+    files = _Files(tree.iter_files())
+    written: dict[str, int] = {}  # path -> first step that creates or moves a file there
+
+    for step in plan.steps:
+        paths = {k: step.get(k) for k in PATH_KEYS[step.kind] if step.get(k) is not None}
+        bad = False
+        for key, raw in paths.items():
+            if (why := path_problem(str(raw))) is not None:
+                problem(step, f"'{key}': {why}")
+                bad = True
+            elif links is not None and _through_link(links, clean(str(raw))):
+                problem(
+                    step,
+                    f"'{key}': {raw} is or passes through a symbolic link; "
+                    "hoc-migrate does not move or write through links",
+                )
+                bad = True
+        if bad:
+            continue
+        clean_paths = {k: clean(str(v)) for k, v in paths.items()}
+        if step.kind == "move":
+            _check_move(
+                step, clean_paths["from"], clean_paths["to"], files, roots, written, problem
+            )
+        elif step.kind == "fix_header":
+            target = clean_paths["path"]
+            matches = (
+                match_glob(target, files.files)
+                if is_glob(target)
+                else ([target] if files.is_file(target) else [])
+            )
+            if not matches:
+                problem(step, f"'path' matches no file: {target}")
+        elif step.kind == "extract_schema":
+            src, dst = clean_paths["from"], clean_paths["to"]
+            _need_module(step, src, "from", files, roots, problem)
+            if not dst.endswith(".py") or module_for_path(dst, roots) is None:
+                problem(step, f"'to' must be a .py module inside a source root: {dst}")
+            if src == dst:
+                problem(step, "'from' and 'to' are the same module")
+            files.files.add(dst)
+        elif step.kind == "split_hybrid":
+            src = clean_paths["path"]
+            _need_module(step, src, "path", files, roots, problem)
+            for key in ("driver", "engine"):
+                if key in clean_paths:
+                    target = clean_paths[key]
+                    if module_for_path(target, roots) is None:
+                        problem(
+                            step, f"'{key}' must be a .py module inside a source root: {target}"
+                        )
+                    if target == src and key == "driver":
+                        problem(step, "'driver' must differ from 'path'")
+            if "engine" in clean_paths and clean_paths["engine"] != src:
+                files.files.discard(src)
+                files.files.add(clean_paths["engine"])
+            files.files.add(clean_paths["driver"])
+    if problems:
+        raise PlanError(
+            f"{plan.file}: the plan cannot run on this tree ({len(problems)} problem"
+            f"{'s' if len(problems) != 1 else ''})",
+            problems,
+        )
+
+
+def _through_link(tree: LinkAware, path: str) -> bool:
+    parts = path.split("/")
+    return any(tree.is_symlink("/".join(parts[: i + 1])) for i in range(len(parts)))
+
+
+def _need_module(
+    step: Step, path: str, key: str, files: _Files, roots: tuple[str, ...], report: Report
+) -> None:
+    if not files.is_file(path):
+        freed = files.moved_by.get(path)
+        extra = f" (step {freed} moved it away)" if freed else ""
+        report(step, f"'{key}' does not exist: {path}{extra}")
+    elif module_for_path(path, roots) is None:
+        report(step, f"'{key}' is not a module inside a source root: {path}")
+
+
+def _check_move(
+    step: Step,
+    src: str,
+    dst: str,
+    files: _Files,
+    roots: tuple[str, ...],
+    written: dict[str, int],
+    report: Report,
+) -> None:
+    if src == dst:
+        report(step, f"'{src}' is moved onto itself")
+        return
+    if src.lower() == dst.lower():
+        report(
+            step,
+            f"'{src}' -> '{dst}' only changes letter case, which breaks on "
+            "case-insensitive file systems (macOS, Windows); move it through another name "
+            "in two plans",
+        )
+        return
+    is_file, is_dir = files.is_file(src), not files.is_file(src) and bool(files.under(src))
+    if not (is_file or is_dir):
+        if files.exists(dst):
+            return  # already done: the planner reports it
+        freed = files.moved_by.get(src)
+        extra = f" (step {freed} moved it away)" if freed else ""
+        report(step, f"'from' does not exist: {src}{extra}")
+        return
+    if is_file and (not src.endswith(".py") or not dst.endswith(".py")):
+        report(step, "a file move goes from a .py file to a .py file")
+        return
+    if is_dir and (dst + "/").startswith(src + "/"):
+        report(step, f"cannot move the package {src} into itself")
+        return
+    for key, path in (("from", src), ("to", dst)):
+        probe = path if is_file else f"{path}/__init__.py"
+        if module_for_path(probe, roots) is None:
+            report(
+                step,
+                f"'{key}' is not an importable module path inside a source root "
+                f"({', '.join(roots) or '.'}): {path}",
+            )
+            return
+    if files.exists(dst):
+        by = written.get(dst)
+        extra = f" (step {by} puts a file there)" if by else ""
+        report(step, f"'to' already exists: {dst}{extra}")
+        return
+    moving = [src] if is_file else files.under(src)
+    for old in moving:
+        new = dst + old[len(src) :]
+        files.files.discard(old)
+        files.files.add(new)
+        files.moved_by[old] = step.index
+        written[new] = step.index

@@ -1,0 +1,62 @@
+"""The planner: runs a plan's steps in order on an in-memory overlay of the tree.
+
+Each step sees the result of the ones before. Nothing touches disk: the outcome is a
+PlanResult holding the whole change set, the change of each step, and what each step did.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from hoc_migrate.core.changes import ChangeSet, Overlay, diff_states
+from hoc_migrate.core.errors import HocMigrateError
+from hoc_migrate.core.plan import Plan
+from hoc_migrate.ports import SourceCodemods, TreeReader
+from hoc_migrate.services.references import find_references
+from hoc_migrate.services.step_context import PlanContext, Reference, StepOutcome, Topology
+from hoc_migrate.services.steps import STEP_HANDLERS
+
+
+@dataclass
+class PlanResult:
+    plan: Plan
+    outcomes: list[StepOutcome]
+    changes: ChangeSet
+    tree: Overlay
+    references: list[Reference] = field(default_factory=list)
+
+    @property
+    def already_done(self) -> bool:
+        return not self.changes
+
+
+def compute_plan(
+    plan: Plan,
+    tree: TreeReader,
+    *,
+    codemods: SourceCodemods,
+    topology: Topology,
+    source_roots: Sequence[str],
+) -> PlanResult:
+    """Run every step on an overlay of `tree`; raise on the first step that cannot run."""
+    overlay = Overlay(tree)
+    ctx = PlanContext(overlay, tuple(source_roots), codemods, topology, plan)
+    outcomes: list[StepOutcome] = []
+    state = overlay.state()
+    for step in plan.steps:
+        try:
+            outcome = STEP_HANDLERS[step.kind](step, ctx)
+        except HocMigrateError as exc:
+            if step.label not in exc.summary:
+                exc.summary = f"{step.label}: {exc.summary}"
+            raise
+        new_state = overlay.state()
+        outcome.changes = diff_states(tree, state[0], state[1], new_state[0], new_state[1])
+        if not outcome.changes and outcome.status == "done":
+            outcome.status = "already done"
+        outcome.state = state = new_state
+        outcomes.append(outcome)
+    moved = {old: new for o in outcomes for old, new in o.module_renames.items()}
+    refs = find_references(overlay, moved) if moved else []
+    return PlanResult(plan, outcomes, overlay.change_set(), overlay, refs)

@@ -1,0 +1,53 @@
+"""Mentions of moved modules in files the codemods do not edit: listed, never changed."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+from hoc_migrate.ports import TreeReader
+from hoc_migrate.services.step_context import Reference
+
+# Text files that commonly name modules: stubs, docs, packaging and tool configuration.
+REVIEW_SUFFIXES = (
+    ".pyi",
+    ".md",
+    ".rst",
+    ".txt",
+    ".toml",
+    ".cfg",
+    ".ini",
+    ".yaml",
+    ".yml",
+    ".json",
+    ".in",
+)
+MAX_REVIEW_BYTES = 2 * 1024 * 1024
+
+
+def find_references(tree: TreeReader, moved: Mapping[str, str]) -> list[Reference]:
+    """Lines in non-Python files that name an old module (dotted or as a path)."""
+    patterns = {
+        old: re.compile(
+            rf"(?<![\w.]){re.escape(old)}(?![\w])|(?<![\w/]){re.escape(old.replace('.', '/'))}"
+            rf"(?:\.py|/)"
+        )
+        for old in moved
+    }
+    needles = {old: (old.encode(), old.replace(".", "/").encode()) for old in moved}
+    found: list[Reference] = []
+    for path in tree.iter_files():
+        if not path.endswith(REVIEW_SUFFIXES) or path.startswith(".hoc-migrate/"):
+            continue
+        data = tree.read_bytes(path)
+        if len(data) > MAX_REVIEW_BYTES:
+            continue
+        hits = [old for old, (a, b) in needles.items() if a in data or b in data]
+        if not hits:
+            continue
+        text = data.decode("utf-8", errors="replace")
+        for number, line in enumerate(text.splitlines(), start=1):
+            for old in hits:
+                if patterns[old].search(line):
+                    found.append(Reference(path, number, line.strip()[:200], old))
+    return found

@@ -1,0 +1,120 @@
+"""What a step handler works with and returns: the context over the overlay, and outcomes."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from hoc_migrate.core.changes import ChangeSet, Overlay, OverlayState
+from hoc_migrate.core.errors import PlanError, Problem
+from hoc_migrate.core.modules import module_for_path
+from hoc_migrate.core.plan import Plan, Step
+from hoc_migrate.ports import SourceCodemods
+
+
+class Topology(Protocol):
+    """What the planner needs to know about layers: the folder's layer and audience."""
+
+    def folder_layer(self, path: str) -> str | None: ...
+
+    def audience(self, path: str) -> str | None: ...
+
+
+@dataclass(frozen=True)
+class Reference:
+    """A mention of a moved module in a file the codemods do not edit (stubs, docs, config)."""
+
+    path: str
+    line: int
+    text: str
+    module: str
+
+
+@dataclass
+class StepOutcome:
+    step: Step
+    status: str = "done"  # "done" | "already done"
+    files: list[str] = field(default_factory=list)  # files this step wrote, created or moved
+    renames: list[tuple[str, str]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    explanation: list[str] = field(default_factory=list)  # e.g. split_hybrid classification
+    module_renames: dict[str, str] = field(default_factory=dict)  # old -> new dotted names
+    changes: ChangeSet = field(default_factory=ChangeSet)
+    # The overlay's state after this step (gone base paths, touched files), for commit series.
+    state: OverlayState = field(default_factory=lambda: (frozenset(), {}), repr=False)
+
+
+@dataclass
+class PlanContext:
+    """What a step handler works with."""
+
+    tree: Overlay
+    source_roots: tuple[str, ...]
+    codemods: SourceCodemods
+    topology: Topology
+    plan: Plan
+
+    def python_files(self) -> list[str]:
+        """Every module under the source roots, as the tree stands now."""
+        out: list[str] = []
+        for root in self.source_roots:
+            out.extend(p for p in self.tree.iter_files(root) if p.endswith(".py"))
+        return sorted(set(out))
+
+    def module_of(self, path: str) -> str | None:
+        return module_for_path(path, self.source_roots)
+
+    def require_module(self, step: Step, path: str, key: str) -> str:
+        module = self.module_of(path)
+        if module is None:
+            raise PlanError(
+                f"{step.label}: '{path}' is not an importable module",
+                [
+                    Problem(
+                        f"'{key}' must be a .py file (or package folder) with an identifier "
+                        f"name inside a source root ({', '.join(self.source_roots) or '.'})",
+                        file=self.plan.file,
+                        line=step.line,
+                        context=step.label,
+                    )
+                ],
+            )
+        return module
+
+    def rewrite_references(
+        self,
+        renames: Mapping[str, str],
+        *,
+        names: Sequence[str] | None = None,
+        moved: Mapping[str, str] | None = None,
+        skip: Sequence[str] = (),
+    ) -> list[str]:
+        """Rewrite every reference to `renames` in the tree; returns the files changed.
+
+        `moved` maps a file's new path to its old module name, for files this step moved
+        (their own relative imports must be re-based even when they mention nothing)."""
+        moved = moved or {}
+        changed = []
+        for path in self.python_files():
+            if path in skip:
+                continue
+            module = self.module_of(path)
+            if module is None:
+                continue
+            source = self.tree.read_bytes(path)
+            if path not in moved and not self.codemods.may_reference(source, renames=renames):
+                continue
+            result = self.codemods.rewrite_references(
+                source,
+                path=path,
+                module=module,
+                is_package=path.endswith("/__init__.py"),
+                renames=renames,
+                names=names,
+                moved_from=moved.get(path),
+            )
+            if result != source:
+                self.tree.write(path, result)
+                changed.append(path)
+        return changed

@@ -1,0 +1,142 @@
+"""`move`: move a module or a package and rewrite every reference to it."""
+
+from __future__ import annotations
+
+from hoc_migrate.core.errors import PlanError, Problem
+from hoc_migrate.core.paths import ancestors, clean, parent
+from hoc_migrate.core.plan import Step
+from hoc_migrate.services.step_context import PlanContext, StepOutcome
+
+SHIM_MARKER = "# hoc-migrate: compatibility shim"
+
+
+def _fail(ctx: PlanContext, step: Step, message: str) -> PlanError:
+    return PlanError(
+        message, [Problem(message, file=ctx.plan.file, line=step.line, context=step.label)]
+    )
+
+
+def is_shim(ctx: PlanContext, path: str) -> bool:
+    return ctx.tree.is_file(path) and SHIM_MARKER.encode() in ctx.tree.read_bytes(path)[:400]
+
+
+def shim_source(old: str, new: str) -> bytes:
+    return (
+        f"{SHIM_MARKER} (moved to {new})\n"
+        f'"""Deprecated: `{old}` moved to `{new}`; this module re-exports it."""\n\n'
+        "import warnings as _warnings\n\n"
+        f"from {new} import *  # noqa: F401,F403\n\n"
+        "_warnings.warn(\n"
+        f'    "{old} moved to {new}; import it from there",\n'
+        "    DeprecationWarning,\n"
+        "    stacklevel=2,\n"
+        ")\n"
+    ).encode()
+
+
+def run_move(step: Step, ctx: PlanContext) -> StepOutcome:
+    src, dst = clean(step.get("from")), clean(step.get("to"))
+    tree = ctx.tree
+    if src == dst:
+        raise _fail(ctx, step, f"'{src}' is moved onto itself")
+    src_is_file = tree.is_file(src) and not is_shim(ctx, src)
+    src_is_dir = not tree.is_file(src) and tree.is_dir(src)
+    if not (src_is_file or src_is_dir):
+        if tree.exists(dst):
+            return StepOutcome(step, status="already done", notes=[f"{dst} already exists"])
+        raise _fail(ctx, step, f"'from' does not exist: {src}")
+    if tree.is_file(dst) or tree.is_dir(dst):
+        raise _fail(ctx, step, f"'to' already exists: {dst}")
+
+    if src_is_file:
+        if not src.endswith(".py") or not dst.endswith(".py"):
+            raise _fail(ctx, step, "a file move goes from a .py file to a .py file")
+        old_module = ctx.require_module(step, src, "from")
+        new_module = ctx.require_module(step, dst, "to")
+        mapping = {src: dst}
+    else:
+        old_module = ctx.require_module(step, f"{src}/__init__.py", "from")
+        new_module = ctx.require_module(step, f"{dst}/__init__.py", "to")
+        if dst.startswith(src + "/"):
+            raise _fail(ctx, step, f"cannot move the package {src} into itself")
+        mapping = {f: dst + f[len(src) :] for f in tree.iter_files(src)}
+
+    regular_package = tree.is_file(f"{parent(src)}/__init__.py")
+    new_folders = [a for a in ancestors(dst if src_is_file else dst + "/x") if not tree.is_dir(a)]
+    moved: dict[str, str] = {}
+    for old_path, new_path in mapping.items():
+        old_mod = ctx.module_of(old_path)
+        tree.move(old_path, new_path)
+        if old_mod is not None:
+            moved[new_path] = old_mod
+
+    outcome = StepOutcome(
+        step, renames=list(mapping.items()), module_renames={old_module: new_module}
+    )
+    outcome.files.extend(mapping.values())
+    outcome.files.extend(_create_packages(ctx, new_folders, regular_package))
+    changed = ctx.rewrite_references({old_module: new_module}, moved=moved)
+    outcome.files.extend(p for p in changed if p not in outcome.files)
+    if step.get("fix_header", True):
+        outcome.files.extend(
+            p for p in _update_headers(ctx, src, dst, list(moved)) if p not in outcome.files
+        )
+    if step.get("shim", False):
+        shim_path = src if src_is_file else f"{src}/__init__.py"
+        tree.write(shim_path, shim_source(old_module, new_module))
+        outcome.files.append(shim_path)
+        outcome.notes.append(f"left a shim at {shim_path} re-exporting {new_module}")
+    return outcome
+
+
+def _create_packages(ctx: PlanContext, folders: list[str], regular_package: bool) -> list[str]:
+    """Give new folders an __init__.py when the code came from a regular package."""
+    if not regular_package:
+        return []
+    created = []
+    roots = {r.strip("/") for r in ctx.source_roots}
+    for folder in folders:
+        if folder in roots or not any(folder.startswith(r + "/") or not r for r in roots):
+            continue
+        path = f"{folder}/__init__.py"
+        package = ctx.module_of(path) or folder
+        source = f'"""The {package} package."""\n'.encode()
+        layer = ctx.topology.folder_layer(path)
+        if layer:  # a header needs its layer; a folder without one gets none
+            audience = ctx.topology.audience(path)
+            source = ctx.codemods.set_header(source, path=path, layer=layer, audience=audience)
+        ctx.tree.write(path, source)
+        created.append(path)
+    return created
+
+
+def _update_headers(ctx: PlanContext, src: str, dst: str, moved: list[str]) -> list[str]:
+    """A move into another layer or audience updates the moved files' headers."""
+    topo = ctx.topology
+    src_probe = src if src.endswith(".py") else f"{src}/__init__.py"
+    dst_probe = dst if dst.endswith(".py") else f"{dst}/__init__.py"
+    old_layer, new_layer = topo.folder_layer(src_probe), topo.folder_layer(dst_probe)
+    old_aud, new_aud = topo.audience(src_probe), topo.audience(dst_probe)
+    if old_layer == new_layer and old_aud == new_aud:
+        return []
+    changed = []
+    for path in moved:
+        if not path.endswith(".py"):
+            continue
+        source = ctx.tree.read_bytes(path)
+        header = ctx.codemods.read_header(source)
+        layer: str | None = None
+        audience: str | None = None
+        declared = header.get("Layer", "")
+        hybrid = "HYBRID" in declared.upper()
+        keeps_hybrid = hybrid and new_layer in ("L5", "L6")
+        if new_layer and new_layer not in (old_layer, declared.split(" ")[0]) and not keeps_hybrid:
+            layer = new_layer
+        if new_aud and new_aud != old_aud and header.get("AUDIENCE") != new_aud:
+            audience = new_aud
+        if layer or audience:
+            result = ctx.codemods.set_header(source, path=path, layer=layer, audience=audience)
+            if result != source:
+                ctx.tree.write(path, result)
+                changed.append(path)
+    return changed
