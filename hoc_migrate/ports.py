@@ -3,7 +3,30 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Protocol
+
+
+@dataclass(frozen=True)
+class Extraction:
+    """What `extract_schema` did to one module: both texts after, and what moved."""
+
+    source: bytes
+    target: bytes
+    moved: tuple[str, ...] = ()
+    helpers: tuple[str, ...] = ()  # private helpers that travelled with them
+    already: tuple[str, ...] = ()  # names that were already in the target
+
+
+@dataclass(frozen=True)
+class Split:
+    """What `split_hybrid` did: engine and driver texts, and the classification behind it."""
+
+    engine: bytes
+    driver: bytes
+    moved: tuple[str, ...] = ()
+    already: tuple[str, ...] = ()
+    explanation: tuple[str, ...] = field(default_factory=tuple)
 
 
 class TreeReader(Protocol):
@@ -59,4 +82,38 @@ class SourceCodemods(Protocol):
         fields: Mapping[str, str] | None = None,
     ) -> bytes:
         """Set only the given header fields; every other line stays as it was."""
+        ...
+
+    def extract_definitions(
+        self,
+        source: bytes,
+        *,
+        path: str,
+        target: bytes | None,
+        names: Sequence[str] | str,
+        source_module: str,
+        target_module: str,
+        source_is_package: bool,
+        reexport: bool,
+        audience: str | None,
+        role: str | None,
+    ) -> Extraction: ...
+
+    def split_module(
+        self,
+        source: bytes,
+        *,
+        path: str,
+        driver: bytes | None,
+        names: Sequence[str] | str,
+        module: str,
+        driver_module: str,
+        engine_module: str | None,
+        partial: bool,
+        audience: str | None,
+        note: str | None,
+    ) -> Split: ...
+
+    def classify(self, source: bytes, *, path: str) -> list[str]:
+        """One line per function/class/method: its verdict (db / logic) and the evidence."""
         ...

@@ -12,11 +12,12 @@ from contextlib import contextmanager
 
 import libcst
 
-from codemods import _header
+from codemods import _header, extract_schema, split_hybrid
 from codemods._errors import CodemodRefusal
 from codemods._references import may_reference, rewrite_module_references
 from hoc_migrate.adapters.source_text import decode_source, encode_source
 from hoc_migrate.core.errors import PlanError, Problem, SourceParseError
+from hoc_migrate.ports import Extraction, Split
 
 
 @contextmanager
@@ -107,3 +108,96 @@ class LibcstCodemods:
                 fields=fields,
             )
         return source if result == text else encode_source(result, encoding)
+
+    def extract_definitions(
+        self,
+        source: bytes,
+        *,
+        path: str,
+        target: bytes | None,
+        names: Sequence[str] | str,
+        source_module: str,
+        target_module: str,
+        source_is_package: bool,
+        reexport: bool,
+        audience: str | None,
+        role: str | None,
+    ) -> Extraction:
+        with _reported(path):
+            text, encoding = decode_source(source)
+            target_text, target_encoding = (
+                decode_source(target) if target is not None else (None, "utf-8")
+            )
+            header = _header.HeaderSpec(
+                layer="L5", layer_description="Domain Schemas", audience=audience, role=role
+            )
+            result = extract_schema.extract(
+                text,
+                names=names,  # a list or a selector, as validated
+                source_module=source_module,
+                target_module=target_module,
+                target_source=target_text,
+                reexport=reexport,
+                header=header,
+                source_is_package=source_is_package,
+            )
+        return Extraction(
+            source=encode_source(result.source, encoding),
+            target=encode_source(result.target_source, target_encoding),
+            moved=tuple(result.moved),
+            helpers=tuple(result.carried_helpers),
+            already=tuple(result.already_extracted),
+        )
+
+    def split_module(
+        self,
+        source: bytes,
+        *,
+        path: str,
+        driver: bytes | None,
+        names: Sequence[str] | str,
+        module: str,
+        driver_module: str,
+        engine_module: str | None,
+        partial: bool,
+        audience: str | None,
+        note: str | None,
+    ) -> Split:
+        with _reported(path):
+            text, encoding = decode_source(source)
+            driver_text, driver_encoding = (
+                decode_source(driver) if driver is not None else (None, "utf-8")
+            )
+            result = split_hybrid.split(
+                text,
+                names=names,  # a list or "auto", as validated
+                module=module,
+                driver_module=driver_module,
+                engine_module=engine_module,
+                driver_source=driver_text,
+                partial=partial,
+                engine_header=_header.HeaderSpec(
+                    layer="L5", layer_description="Domain Engines", audience=audience
+                ),
+                driver_header=_header.HeaderSpec(
+                    layer="L6", layer_description="Drivers", audience=audience
+                ),
+                hybrid_note=note,
+            )
+        return Split(
+            engine=encode_source(result.engine_source, encoding),
+            driver=encode_source(result.driver_source, driver_encoding),
+            moved=tuple(result.moved),
+            already=tuple(result.already_split),
+            explanation=tuple(_explain(c) for c in result.classification),
+        )
+
+    def classify(self, source: bytes, *, path: str) -> list[str]:
+        with _reported(path):
+            text, _ = decode_source(source)
+            return [_explain(c) for c in split_hybrid.classify(text)]
+
+
+def _explain(c: split_hybrid.Classification) -> str:
+    why = "; ".join(c.reasons) if c.reasons else "no database use found"
+    return f"{c.name} ({c.kind}, line {c.line}): {c.verdict} — {why}"

@@ -12,7 +12,7 @@ from typing import Protocol, runtime_checkable
 
 from hoc_migrate.core.errors import PlanError, Problem
 from hoc_migrate.core.modules import module_for_path
-from hoc_migrate.core.paths import clean, is_glob, match_glob, path_problem
+from hoc_migrate.core.paths import ancestors, clean, is_glob, match_glob, path_problem
 from hoc_migrate.core.plan import Plan, Step
 from hoc_migrate.ports import TreeReader
 
@@ -207,6 +207,11 @@ def _check_move(
         extra = f" (step {by} puts a file there)" if by else ""
         report(step, f"'to' already exists: {dst}{extra}")
         return
+    # New folders become packages when the code came from one (as the move step does).
+    if files.is_file(f"{src.rpartition('/')[0]}/__init__.py"):
+        for folder in ancestors(dst if is_file else dst + "/x"):
+            if not files.exists(folder) and any(folder.startswith(r + "/") for r in roots if r):
+                files.files.add(f"{folder}/__init__.py")
     moving = [src] if is_file else files.under(src)
     for old in moving:
         new = dst + old[len(src) :]

@@ -6,6 +6,7 @@ from hoc_migrate.core.errors import PlanError, Problem
 from hoc_migrate.core.paths import ancestors, clean, parent
 from hoc_migrate.core.plan import Step
 from hoc_migrate.services.step_context import PlanContext, StepOutcome
+from hoc_migrate.services.steps.packages import create_packages
 
 SHIM_MARKER = "# hoc-migrate: compatibility shim"
 
@@ -74,7 +75,7 @@ def run_move(step: Step, ctx: PlanContext) -> StepOutcome:
         step, renames=list(mapping.items()), module_renames={old_module: new_module}
     )
     outcome.files.extend(mapping.values())
-    outcome.files.extend(_create_packages(ctx, new_folders, regular_package))
+    outcome.files.extend(create_packages(ctx, new_folders, regular_package))
     changed = ctx.rewrite_references({old_module: new_module}, moved=moved)
     outcome.files.extend(p for p in changed if p not in outcome.files)
     if step.get("fix_header", True):
@@ -87,27 +88,6 @@ def run_move(step: Step, ctx: PlanContext) -> StepOutcome:
         outcome.files.append(shim_path)
         outcome.notes.append(f"left a shim at {shim_path} re-exporting {new_module}")
     return outcome
-
-
-def _create_packages(ctx: PlanContext, folders: list[str], regular_package: bool) -> list[str]:
-    """Give new folders an __init__.py when the code came from a regular package."""
-    if not regular_package:
-        return []
-    created = []
-    roots = {r.strip("/") for r in ctx.source_roots}
-    for folder in folders:
-        if folder in roots or not any(folder.startswith(r + "/") or not r for r in roots):
-            continue
-        path = f"{folder}/__init__.py"
-        package = ctx.module_of(path) or folder
-        source = f'"""The {package} package."""\n'.encode()
-        layer = ctx.topology.folder_layer(path)
-        if layer:  # a header needs its layer; a folder without one gets none
-            audience = ctx.topology.audience(path)
-            source = ctx.codemods.set_header(source, path=path, layer=layer, audience=audience)
-        ctx.tree.write(path, source)
-        created.append(path)
-    return created
 
 
 def _update_headers(ctx: PlanContext, src: str, dst: str, moved: list[str]) -> list[str]:
