@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
+
+from hoc_migrate.core.tree import TreeReader
+
+__all__ = ["Extraction", "SourceCodemods", "Split", "TreeReader"]
 
 
 @dataclass(frozen=True)
@@ -27,22 +31,6 @@ class Split:
     moved: tuple[str, ...] = ()
     already: tuple[str, ...] = ()
     explanation: tuple[str, ...] = field(default_factory=tuple)
-
-
-class TreeReader(Protocol):
-    """A read-only view of a repository's files: the working tree, a git commit, or an
-    in-memory overlay holding a plan's result. Paths are repo-relative with '/' separators."""
-
-    def iter_files(self, under: str = "") -> Iterator[str]:
-        """Every regular file below `under` ('' = the whole tree), sorted, never following
-        symlinked directories, skipping VCS and cache folders."""
-        ...
-
-    def read_bytes(self, path: str) -> bytes: ...
-
-    def exists(self, path: str) -> bool: ...
-
-    def is_dir(self, path: str) -> bool: ...
 
 
 class SourceCodemods(Protocol):

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from hoc_migrate.ports import TreeReader
+from hoc_migrate.core.tree import TreeReader
 
 
 class ChangeKind(StrEnum):
