@@ -1,0 +1,105 @@
+"""`hoc-migrate apply PLAN --branch NAME`: the plan's result as a verified branch.
+
+Exit 0: applied and verified; 1: verification failed (nothing kept unless --keep-failed);
+2: could not run (nothing created, the repository as it was).
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from hoc_migrate.adapters.repo_root import find_repo_root
+from hoc_migrate.cli._app import app, errors_to_exit_codes, stderr, stdout
+from hoc_migrate.core.report import verification_lines
+from hoc_migrate.services.apply import ApplyRequest, ApplyResult, apply_plan
+from hoc_migrate.services.pr import output_dir, write_pr
+
+
+class CommitMode(StrEnum):
+    per_step = "per-step"
+    single = "single"
+
+
+@app.command("apply")
+def apply_command(
+    plan: Annotated[Path, typer.Argument(help="The plan file (YAML).")],
+    branch: Annotated[str, typer.Option("--branch", help="The branch to create.")],
+    base: Annotated[str, typer.Option("--base", help="The commit to start from.")] = "HEAD",
+    commits: Annotated[
+        CommitMode,
+        typer.Option(
+            "--commits",
+            help="After the moves commit: one commit per step, or one for all the edits.",
+        ),
+    ] = CommitMode.per_step,
+    force: Annotated[
+        bool,
+        typer.Option("--force", help="Replace an existing branch (only once verified)."),
+    ] = False,
+    keep_failed: Annotated[
+        bool,
+        typer.Option("--keep-failed", help="Keep the branch of a failed verification."),
+    ] = False,
+    pr_out: Annotated[
+        Path | None,
+        typer.Option("--pr-out", help="Also write the PR patches and PR.md into this folder."),
+    ] = None,
+    repo: Annotated[
+        Path | None, typer.Option("--repo", help="The repository (default: current).")
+    ] = None,
+) -> None:
+    """Apply a plan to a new branch in a separate worktree, verify it, keep it only if verified.
+
+    Your working tree, index and current branch are never touched. Exit 0: applied and
+    verified; 1: verification failed; 2: could not run."""
+    request = ApplyRequest(
+        plan_path=plan,
+        branch=branch,
+        base=base,
+        force=force,
+        per_step=commits is CommitMode.per_step,
+        keep_failed=keep_failed,
+        repo=repo,
+    )
+    with errors_to_exit_codes():
+        if pr_out is not None:  # refuse a bad --pr-out before doing anything
+            output_dir(find_repo_root(repo), pr_out, ())
+        result = apply_plan(request)
+    _print(result)
+    if not result.verified:
+        raise typer.Exit(1)
+    if pr_out is not None:
+        with errors_to_exit_codes():
+            output = write_pr(plan, branch=branch, out=pr_out, base=result.base, repo=repo)
+        stdout.print(f"PR files written to {output.directory}", markup=False)
+
+
+def _print(result: ApplyResult) -> None:
+    for line in result.recovered:
+        stderr.print(f"recovered: {line}", markup=False)
+    for line in result.warnings:
+        stderr.print(f"warning: {line}", markup=False)
+    plan = result.result.plan
+    stderr.print(f"{plan.name} over {result.base[:12]}: {len(result.commits)} commit(s)")
+    for sha, subject in result.commits:
+        stderr.print(f"  {sha[:12]} {subject}", markup=False)
+    for line in verification_lines(result.verification):
+        stderr.print(line, markup=False)
+    tip = (result.tip or "")[:12]
+    if result.verified:
+        stdout.print(f"branch {result.branch} created at {tip} (verified)", markup=False)
+    elif result.kept:
+        stderr.print(
+            f"verification failed; branch {result.branch} kept for inspection at {tip} "
+            "(--keep-failed)",
+            markup=False,
+        )
+    else:
+        stderr.print(
+            "verification failed; no branch was created and the repository is as it was",
+            markup=False,
+        )

@@ -1,0 +1,55 @@
+"""`hoc-migrate pr PLAN --branch NAME`: patch series, one diff and PR.md for a branch."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from hoc_migrate.cli._app import app, errors_to_exit_codes, stdout
+from hoc_migrate.services.pr import write_pr
+
+
+class SplitBy(StrEnum):
+    domain = "domain"
+    folder = "folder"
+
+
+@app.command("pr")
+def pr_command(
+    plan: Annotated[Path, typer.Argument(help="The plan file (YAML).")],
+    branch: Annotated[str, typer.Option("--branch", help="The branch `apply` created.")],
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", help="A folder inside the repository (default: .hoc-migrate/pr/)."),
+    ] = None,
+    base: Annotated[
+        str | None,
+        typer.Option("--base", help="The branch's base (default: recorded by apply)."),
+    ] = None,
+    split_by: Annotated[
+        SplitBy | None,
+        typer.Option("--split-by", help="Also one patch and one PR.md per domain or folder."),
+    ] = None,
+    repo: Annotated[
+        Path | None, typer.Option("--repo", help="The repository (default: current).")
+    ] = None,
+) -> None:
+    """Write the branch as `git am` patches, one `git diff -M` patch, and a PR description
+    ready for `gh pr create --body-file`. Prints the files written."""
+    with errors_to_exit_codes():
+        output = write_pr(
+            plan,
+            branch=branch,
+            out=out,
+            base=base,
+            split_by=split_by.value if split_by else None,
+            repo=repo,
+        )
+    written = [output.description, output.diff, *output.series]
+    for part in output.parts:
+        written += [part.diff, part.description]
+    for path in written:
+        stdout.print(str(path), markup=False)

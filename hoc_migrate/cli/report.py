@@ -1,0 +1,57 @@
+"""`hoc-migrate report PLAN`: the migration certificate, from a branch or the working tree.
+
+Exit 0 when the status is CLEAN or LOCKED (only accepted debt remains), 1 when FAILED.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from hoc_migrate.adapters.repo_root import find_repo_root
+from hoc_migrate.cli._app import app, errors_to_exit_codes, stderr
+from hoc_migrate.core.certificate import FAILED
+from hoc_migrate.services.certify import certify
+from hoc_migrate.services.pr import output_dir
+
+
+@app.command("report")
+def report_command(
+    plan: Annotated[Path, typer.Argument(help="The plan file (YAML).")],
+    branch: Annotated[
+        str | None,
+        typer.Option("--branch", help="Certify this branch (default: the plan in memory)."),
+    ] = None,
+    base: Annotated[
+        str | None,
+        typer.Option("--base", help="The branch's base (default: recorded by apply)."),
+    ] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", help="Write the certificate to this file (inside the repository)."),
+    ] = None,
+    repo: Annotated[
+        Path | None, typer.Option("--repo", help="The repository (default: current).")
+    ] = None,
+) -> None:
+    """Write the migration certificate; every number in it is measured on the result.
+
+    Exit 0: CLEAN or LOCKED (only accepted debt remains); 1: FAILED; 2: could not run."""
+    with errors_to_exit_codes():
+        target = None
+        if out is not None:
+            root = find_repo_root(repo)
+            target = output_dir(root, out.parent, ()) / out.name
+            output_dir(root, target, ())  # a link named like the file may not lead out either
+        certificate = certify(plan, branch=branch, base=base, repo=repo)
+        if target is not None:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(certificate.markdown, encoding="utf-8")
+    if target is None:
+        typer.echo(certificate.markdown, nl=False)
+    else:
+        stderr.print(f"certificate written to {target}", markup=False)
+    stderr.print(f"STATUS: {certificate.status}", markup=False)
+    raise typer.Exit(1 if certificate.status == FAILED else 0)

@@ -1,0 +1,363 @@
+"""The migration certificate (the form of the seed's "LOCK FINAL" document), from a run.
+
+STATUS: CLEAN when the scope has no error and no accepted debt; LOCKED (with documented
+technical debt) when only accepted debt remains; FAILED when an error is not covered by the
+plan's debt or a verification check failed.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+
+from hoc_migrate.core.changes import ChangeKind, FileChange
+from hoc_migrate.core.invariants import invariant_statuses
+from hoc_migrate.core.report import cell, check_mark, code, plural, rule_table, verification_table
+from hoc_migrate.core.run_summary import RunSummary, StepSummary, short
+from hoc_migrate.core.verification import AcceptedFinding, Finding, LayerCheck, under
+
+CLEAN = "CLEAN"
+LOCKED = "LOCKED (with documented technical debt)"
+FAILED = "FAILED"
+
+_KIND_TITLES = {
+    "fix_header": "Header Corrections",
+    "move": "File Relocations",
+    "split_hybrid": "File Splits",
+    "extract_schema": "Schema Extraction",
+    "rewrite_import": "Import Rewrites",
+}
+
+
+def certificate_status(run: RunSummary) -> str:
+    comparison = run.comparison
+    if comparison.unaccepted_errors or comparison.expired_debt or not run.verification.passed:
+        return FAILED
+    if comparison.accepted:
+        return LOCKED
+    return CLEAN
+
+
+def _status_reasons(run: RunSummary) -> list[str]:
+    reasons = (
+        [f"{plural(len(run.comparison.unaccepted_errors), 'error')} not covered by accepted debt"]
+        if run.comparison.unaccepted_errors
+        else []
+    )
+    reasons += [f"verification check failed: {c.name}" for c in run.verification.failures]
+    reasons += [f"expired debt entry: {e.path}" for e in run.comparison.expired_debt]
+    return reasons
+
+
+# -- file structure ----------------------------------------------------------------------
+def _annotation(path: str, run: RunSummary, after: LayerCheck, tags: dict[str, str]) -> str:
+    info = after.files.get(path)
+    label = info.label() if info else "not layer-checked"
+    findings = [f for f in after.findings if f.file == path]
+    accepted = {id(a.finding) for a in run.accepted if a.finding.file == path}
+    open_errors = [f for f in findings if f.is_error and id(f) not in accepted]
+    if open_errors:
+        rules = ", ".join(sorted({f.rule for f in open_errors}))
+        state = f"{plural(len(open_errors), 'error')}: {rules}"
+    elif accepted:
+        state = f"accepted debt ({len(accepted)})"
+    elif findings:
+        state = plural(len(findings), "warning")
+    else:
+        state = "CLEAN"
+    change = tags.get(path, "")
+    return f"{label} — {state}" + (f" ({change})" if change else "")
+
+
+def _change_tags(run: RunSummary) -> dict[str, str]:
+    tags = {}
+    for c in run.changes.changes:
+        if c.kind is ChangeKind.ADDED:
+            tags[c.path] = "NEW"
+        elif c.kind is ChangeKind.RENAMED:
+            tags[c.path] = f"MOVED from {c.old_path}"
+        elif c.kind is ChangeKind.MODIFIED:
+            tags[c.path] = "MODIFIED"
+    return tags
+
+
+def _tree_lines(root: str, paths: Sequence[str], note: dict[str, str]) -> list[str]:
+    """`root/` and its files as an indented tree, each file annotated."""
+    prefix = f"{root}/" if root else ""
+    tree: dict[str, object] = {}
+    for path in paths:
+        node = tree
+        parts = path[len(prefix) :].split("/")
+        for part in parts[:-1]:
+            child = node.setdefault(part + "/", {})
+            assert isinstance(child, dict)
+            node = child
+        node[parts[-1]] = path
+    rows: list[tuple[str, str]] = []
+
+    def walk(node: dict[str, object], indent: str) -> None:
+        names = sorted(node, key=lambda n: (n.endswith("/"), n))
+        for i, name in enumerate(names):
+            last = i == len(names) - 1
+            branch = "└── " if last else "├── "
+            value = node[name]
+            if isinstance(value, dict):
+                rows.append((indent + branch + name, ""))
+                walk(value, indent + ("    " if last else "│   "))
+            else:
+                rows.append((indent + branch + name, note.get(str(value), "")))
+
+    walk(tree, "")
+    width = min(max((len(r[0]) for r in rows), default=0) + 2, 60)
+    lines = [f"{root or '.'}/"]
+    lines += [f"{text:<{width}}# {comment}" if comment else text for text, comment in rows]
+    return lines
+
+
+def _structure(run: RunSummary) -> list[str]:
+    after = run.comparison.after
+    files = sorted(after.files)
+    tags = _change_tags(run)
+    notes = {p: _annotation(p, run, after, tags) for p in files}
+    out: list[str] = ["```"]
+    shown: set[str] = set()
+    for root in run.scope:
+        inside = [p for p in files if under(p, [root])]
+        shown.update(inside)
+        out += _tree_lines(root, inside, notes) + [""]
+    outside = [p for p in files if p not in shown]  # files the plan moved out of the scope
+    groups: dict[str, list[str]] = defaultdict(list)
+    for path in outside:
+        groups[path.rpartition("/")[0]].append(path)
+    for folder, paths in sorted(groups.items()):
+        out += _tree_lines(folder, paths, notes) + [""]
+    if out[-1] == "":
+        out.pop()
+    return out + ["```"]
+
+
+def _short(path: str, scope: Sequence[str]) -> str:
+    """A path relative to the scope folder holding it (as the file structure shows it)."""
+    for root in sorted(scope, key=len, reverse=True):
+        if root and path.startswith(root + "/"):
+            return path[len(root) + 1 :]
+    return path
+
+
+def _distribution(after: LayerCheck, scope: Sequence[str]) -> list[str]:
+    groups: dict[str, list[str]] = defaultdict(list)
+    for path, info in sorted(after.files.items()):
+        groups[info.label()].append(_short(path, scope))
+    out = ["| Layer | Files | Count |", "|---|---|---:|"]
+    for label in sorted(groups, key=lambda k: (k == "no layer", k)):
+        names = groups[label]
+        listed = ", ".join(code(n) for n in names[:12])
+        if len(names) > 12:
+            listed += f", ... ({len(names) - 12} more)"
+        out.append(f"| {label} | {listed} | {len(names)} |")
+    return out
+
+
+# -- sections ----------------------------------------------------------------------------------
+def _certification_rows(run: RunSummary) -> list[str]:
+    comparison = run.comparison
+    errors = len(comparison.after.errors)
+    actionable = len(comparison.unaccepted_errors)
+    accepted_errors = sum(1 for a in comparison.accepted if a.finding.is_error)
+    mark = "✅" if errors == 0 else ("⚠️" if actionable == 0 else "❌")
+    rows = [
+        "| Check | Status | Evidence |",
+        "|-------|--------|----------|",
+        f"| Layer check | {mark} {plural(errors, 'error')} | {actionable} actionable in scope; "
+        f"{accepted_errors} accepted debt; {len(comparison.removed)} finding(s) removed |",
+    ]
+    by_kind: dict[str, list[StepSummary]] = defaultdict(list)
+    for step in run.steps:
+        by_kind[step.kind].append(step)
+    for kind, steps in by_kind.items():
+        partial = any(s.partial for s in steps)
+        status = "✅ PARTIAL" if partial else "✅ COMPLETE"
+        files = len({f for s in steps for f in s.files})
+        done = sum(1 for s in steps if s.status == "done")
+        evidence = f"{plural(len(steps), 'step')} ({done} done, {len(steps) - done} already done)"
+        rows.append(
+            f"| {_KIND_TITLES.get(kind, kind)} | {status} | {evidence}; {plural(files, 'file')} |"
+        )
+    for check in run.verification.checks:
+        if check.name == "layer check":
+            continue
+        rows.append(
+            f"| Verification: {check.name} | {check_mark(check)} {check.status.value.upper()} "
+            f"| {cell(check.summary)} |"
+        )
+    return rows
+
+
+def _debt_section(accepted: Sequence[AcceptedFinding]) -> list[str]:
+    by_file: dict[str, list[AcceptedFinding]] = defaultdict(list)
+    for item in accepted:
+        by_file[item.finding.file].append(item)
+    out = [
+        "| File | Findings | Reason | Ticket / milestone | Expires |",
+        "|------|----------|--------|--------------------|---------|",
+    ]
+    for path, items in sorted(by_file.items()):
+        counts = Counter(i.finding.rule for i in items)
+        found = ", ".join(f"{n} {rule}" for rule, n in sorted(counts.items()))
+        entry = items[0].entry
+        where = " / ".join(x for x in (entry.ticket, entry.milestone) if x) or "-"
+        out.append(
+            f"| {code(path)} | {found} | {cell(entry.reason)} | {cell(where)} "
+            f"| {entry.expires or '-'} |"
+        )
+    return out
+
+
+def _remediated(removed: Sequence[Finding], run: RunSummary) -> list[str]:
+    moved_to = {c.old_path: c.path for c in run.moved}
+    deleted = {c.path for c in run.deleted}
+    out = ["| # | File | Violation | Resolution |", "|---|------|-----------|------------|"]
+    for i, f in enumerate(removed, 1):
+        if f.file in moved_to:
+            resolution = f"✅ moved to {code(moved_to[f.file])}"
+        elif f.file in deleted:
+            resolution = "✅ file deleted"
+        else:
+            resolution = "✅ fixed in place"
+        out.append(
+            f"| {i} | {code(f.file)} | {f.rule} ({f.severity}): {cell(f.message)} | {resolution} |"
+        )
+    return out
+
+
+def _changes_table(title: str, changes: Sequence[FileChange], run: RunSummary) -> list[str]:
+    after = run.comparison.after
+    out = [f"## Files {title}", ""]
+    if not changes:
+        return out + ["None."]
+    if title == "Moved":
+        out += ["| Old Location | New Location | Layer |", "|---|---|---|"]
+        for c in changes:
+            info = after.files.get(c.path)
+            out.append(f"| {code(c.old_path)} | {code(c.path)} | {info.label() if info else '-'} |")
+        return out
+    out += ["| File | Layer |", "|------|-------|"]
+    for c in changes:
+        info = after.files.get(c.path)
+        layer = info.label() if info else ("-" if title != "Deleted" else "(gone)")
+        out.append(f"| {code(c.path)} | {layer} |")
+    return out
+
+
+def _results_block(run: RunSummary) -> list[str]:
+    comparison = run.comparison
+    after, before = comparison.after, comparison.before
+    out = ["```", f"Scope: {', '.join(s or '.' for s in run.scope)} (and the files moved)"]
+    for name, check in (("Before:", before), ("After: ", after)):
+        out.append(
+            f"{name} {plural(len(check.findings), 'finding')}, "
+            f"{plural(len(check.errors), 'error')} ({plural(len(check.files), 'file')} checked)"
+        )
+    out.append(
+        f"In-scope actionable: {len(comparison.unaccepted_errors)}; accepted debt: "
+        f"{len(comparison.accepted)}; removed: {len(comparison.removed)}; new errors: "
+        f"{len(comparison.new_errors)}"
+    )
+    out.append("")
+    counts_before, counts_after = before.by_rule(), after.by_rule()
+    accepted = Counter(a.finding.rule for a in comparison.accepted)
+    rules = sorted(set(counts_before) | set(counts_after))
+    width = max((len(r) for r in rules), default=0) + 1
+    for rule in rules:
+        note = f"  ({accepted[rule]} accepted debt)" if accepted.get(rule) else ""
+        out.append(
+            f"{rule + ':':<{width}} {counts_after.get(rule, 0):>4} "
+            f"(before {counts_before.get(rule, 0)}){note}"
+        )
+    return out + ["```"]
+
+
+def render_certificate(run: RunSummary) -> str:
+    status = certificate_status(run)
+    comparison = run.comparison
+    plan = run.plan
+    errors = len(comparison.after.errors)
+    actionable = len(comparison.unaccepted_errors)
+    debt_files = sorted({a.finding.file for a in comparison.accepted})
+    title = plan.name.replace("-", " ").replace("_", " ").title()
+    out = [
+        f"# {title} — Migration Certificate",
+        f"# Status: {status}",
+        f"# Date: {run.date.isoformat()}",
+        f"# Layer check: {plural(errors, 'error')} in scope ({actionable} actionable)",
+        f"# Plan: {plan.file}",
+        f"# Source: {run.source}",
+        "",
+        "---",
+        "",
+        "## Certification",
+        "",
+        *_certification_rows(run),
+    ]
+    reasons = _status_reasons(run)
+    if reasons:
+        out += ["", "Why the status is FAILED:", ""] + [f"- {r}" for r in reasons]
+    out += ["", "---", "", "## Technical Debt", ""]
+    if comparison.accepted:
+        out.append(
+            f"This scope has **documented technical debt**: {plural(len(comparison.accepted), 'finding')} "
+            f"in {plural(len(debt_files), 'file')}, accepted by the plan."
+        )
+        out += [""] + _debt_section(comparison.accepted)
+    else:
+        out.append("None.")
+    for entry in comparison.stale_debt:
+        out.append(f"- stale entry (covers nothing now): {code(entry.path)} — {cell(entry.reason)}")
+    for entry in comparison.expired_debt:
+        out.append(
+            f"- ❌ expired entry ({entry.expires}): {code(entry.path)} — {cell(entry.reason)}"
+        )
+    out += ["", "---", "", "## Final File Structure", "", *_structure(run)]
+    out += ["", "---", "", "## Layer Distribution", "", *_distribution(comparison.after, run.scope)]
+    out += ["", "---", "", f"## Violations Remediated ({len(comparison.removed)})", ""]
+    out += _remediated(comparison.removed, run) if comparison.removed else ["None."]
+    out += ["", "---", "", "## Governance Invariants", ""]
+    out += ["| ID | Rule | Checked by | Status |", "|----|------|------------|--------|"]
+    for item in invariant_statuses(comparison.after, comparison.accepted):
+        inv = item.invariant
+        out.append(f"| {inv.id} | {cell(inv.text)} | {cell(inv.checked_by)} | {item.text} |")
+    for title_word, changes in (
+        ("Created", run.created),
+        ("Moved", run.moved),
+        ("Deleted", run.deleted),
+        ("Modified", run.modified),
+    ):
+        out += ["", "---", ""] + _changes_table(title_word, changes, run)
+    out += ["", "---", "", "## Layer Check Results", "", *_results_block(run)]
+    out += ["", "### By rule, before and after", "", *rule_table(comparison)]
+    out += ["", "---", "", "## Verification", "", *verification_table(run.verification)]
+    out += ["", "---", "", "## Certification", "", "```"]
+    out += [
+        f"PLAN: {plan.name}",
+        f"SCOPE: {', '.join(s or '.' for s in run.scope)}",
+        f"STATUS: {status}",
+        f"DATE: {run.date.isoformat()}",
+    ]
+    if run.branch:
+        out.append(f"BRANCH: {run.branch} ({short(run.tip)} over base {short(run.base)})")
+    out += [
+        f"LAYER_CHECK: {plural(errors, 'error')} ({actionable} actionable in scope, "
+        f"{len(comparison.accepted)} accepted debt)",
+        f"VIOLATIONS_REMEDIATED: {len(comparison.removed)}",
+        f"FILES_CREATED: {len(run.created)}",
+        f"FILES_MOVED: {len(run.moved)}",
+        f"FILES_DELETED: {len(run.deleted)}",
+        f"FILES_MODIFIED: {len(run.modified)}",
+        f"TECHNICAL_DEBT: {len(comparison.accepted)} finding(s) in {len(debt_files)} file(s)"
+        + (f" ({', '.join(debt_files)})" if debt_files else ""),
+        "VERIFICATION: " + ", ".join(f"{c.name} {c.status.value}" for c in run.verification.checks),
+        "```",
+        "",
+        "**END OF CERTIFICATE**",
+    ]
+    return "\n".join(out) + "\n"

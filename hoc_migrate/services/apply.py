@@ -1,0 +1,334 @@
+"""`apply`: turn a plan's result into a verified branch, never touching the user's checkout.
+
+Everything happens in a detached worktree under `<repo>/.hoc-migrate/worktrees/`; the branch
+is created only once the result is verified (or, with `keep_failed`, to inspect a failure).
+A journal records what exists at each stage, so the next run undoes an interrupted one.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+import os
+import re
+import signal
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from hoc_migrate.adapters import journal
+from hoc_migrate.adapters.command import run_command
+from hoc_migrate.adapters.git_repo import GitRepo, GitTree
+from hoc_migrate.adapters.repo_root import find_repo_root
+from hoc_migrate.adapters.workspace import WORKSPACE_DIR, workspace
+from hoc_migrate.core.changes import ChangeKind
+from hoc_migrate.core.commits import CommitSpec, StepState, commit_series
+from hoc_migrate.core.errors import GitError, Problem, UsageError
+from hoc_migrate.core.verification import VerificationReport
+from hoc_migrate.services.layer_view import make_layer_checker
+from hoc_migrate.services.migration import Migration, compute, prepare_migration
+from hoc_migrate.services.planner import PlanResult
+from hoc_migrate.services.recovery import recover
+from hoc_migrate.services.verify import (
+    CommandRunner,
+    LayerChecker,
+    VerifyInput,
+    command_outcome,
+    module_renames_of,
+    verify_static,
+)
+
+# Test hooks: stop the process at a named stage, as a crash (SIGKILL) or a Ctrl-C would.
+CRASH_ENV = "HOC_MIGRATE_TEST_CRASH_AT"
+INTERRUPT_ENV = "HOC_MIGRATE_TEST_INTERRUPT_AT"
+STAGES = (
+    "after-journal",
+    "after-worktree",
+    "after-moves-commit",
+    "after-commits",
+    "after-verify",
+    "after-branch",
+)
+
+
+@dataclass(frozen=True)
+class ApplyRequest:
+    plan_path: Path
+    branch: str
+    base: str = "HEAD"
+    force: bool = False  # replace an existing branch (only once the result is verified)
+    per_step: bool = True  # one edit commit per step, else one for all
+    keep_failed: bool = False  # keep the branch of a failed verification for inspection
+    repo: Path | None = None
+
+
+@dataclass
+class ApplyResult:
+    branch: str
+    base: str  # commit id
+    tip: str | None  # the last commit made (the branch's tip when kept)
+    commits: list[tuple[str, str]]  # (id, first line of the message)
+    result: PlanResult
+    verification: VerificationReport
+    kept: bool  # the branch exists now
+    warnings: list[str] = field(default_factory=list)
+    recovered: list[str] = field(default_factory=list)  # what an interrupted run had left
+
+    @property
+    def verified(self) -> bool:
+        return self.verification.passed
+
+
+def _stage(name: str) -> None:
+    if os.environ.get(CRASH_ENV) == name:
+        os.kill(os.getpid(), signal.SIGKILL)
+    if os.environ.get(INTERRUPT_ENV) == name:
+        raise KeyboardInterrupt
+
+
+def safe_name(branch: str) -> str:
+    """A branch name as one folder/file name."""
+    return re.sub(r"[^A-Za-z0-9._-]", "_", branch.replace("/", "__"))
+
+
+# -- refusals -----------------------------------------------------------------------------
+def _refusals(repo: GitRepo, request: ApplyRequest) -> None:
+    if not repo.has_commits():
+        raise UsageError(
+            "the repository has no commits: there is no base to branch from",
+            hint="commit the code first",
+        )
+    operation = repo.operation_in_progress()
+    if operation is not None:
+        raise UsageError(
+            f"a {operation} is in progress in this repository",
+            hint=f"finish or abort the {operation} first",
+        )
+    repo.check_branch_name(request.branch)
+    if repo.branch_tip(request.branch) is not None:
+        checked_out = repo.branch_checked_out_at(request.branch)
+        if checked_out is not None:
+            raise UsageError(
+                f"branch {request.branch} exists and is checked out at {checked_out}",
+                hint="pick another --branch name",
+            )
+        if not request.force:
+            raise UsageError(
+                f"branch {request.branch} already exists",
+                hint="pick another --branch name, or pass --force to replace it",
+            )
+    identity = repo.identity_problem()
+    if identity is not None:
+        raise UsageError(identity, hint='git config user.name "..." && git config user.email ...')
+
+
+# -- apply --------------------------------------------------------------------------------
+def apply_plan(
+    request: ApplyRequest,
+    *,
+    checker: LayerChecker | None = None,
+    runner: CommandRunner = run_command,
+    today: dt.date | None = None,
+) -> ApplyResult:
+    """Apply, verify, and keep the branch only when verified (or asked to keep a failure)."""
+    root = find_repo_root(request.repo)
+    with GitRepo(root) as repo:
+        recovered = recover(repo)
+        _refusals(repo, request)
+        base = repo.resolve_commit(request.base)
+        base_tree = repo.tree(base)
+        migration = prepare_migration(request.plan_path, repo.root, tree=base_tree)
+        result = compute(migration)
+        if result.already_done:
+            raise UsageError(
+                f"the plan changes nothing at {request.base} ({base[:12]}): its effect is "
+                "already there; no branch was created"
+            )
+        warnings = _uncommitted_warnings(repo, result)
+        checker = checker or make_layer_checker(
+            migration.config,
+            source_roots=migration.source_roots,
+            cache_dir=workspace(migration.repo_root, "cache"),
+        )
+        outcome = _apply_in_worktree(
+            repo, request, migration, result, base, base_tree, checker, runner, today
+        )
+        outcome.warnings = warnings
+        outcome.recovered = recovered
+        return outcome
+
+
+def _uncommitted_warnings(repo: GitRepo, result: PlanResult) -> list[str]:
+    dirty = sorted(repo.uncommitted_paths() & result.changes.touched())
+    return [
+        f"{path} has uncommitted changes; they are not in the branch (it starts from the base)"
+        for path in dirty
+    ]
+
+
+def _step_states(result: PlanResult) -> list[StepState]:
+    states = []
+    for outcome in result.outcomes:
+        title = outcome.step.label
+        if outcome.step.why:
+            title += f": {outcome.step.why.strip().splitlines()[0]}"
+        states.append(StepState(title, outcome.state))
+    return states
+
+
+def plan_commits(result: PlanResult, read_base: GitTree, *, per_step: bool) -> list[CommitSpec]:
+    """The commit series for a plan's result (moves first, then the edits)."""
+    specs = commit_series(
+        result.plan.name,
+        result.tree.state(),
+        result.changes,
+        _step_states(result),
+        read_base.read_bytes,
+        per_step=per_step,
+    )
+    if per_step:
+        return specs
+    # One commit for all the edits: its message still names every step.
+    steps = "\n".join(f"  {s.title}" for s in _step_states(result))
+    return [
+        dataclasses.replace(s, message=f"{s.message}\n\nSteps:\n{steps}\n") if not s.renames else s
+        for s in specs
+    ]
+
+
+def _apply_in_worktree(
+    repo: GitRepo,
+    request: ApplyRequest,
+    migration: Migration,
+    result: PlanResult,
+    base: str,
+    base_tree: GitTree,
+    checker: LayerChecker,
+    runner: CommandRunner,
+    today: dt.date | None,
+) -> ApplyResult:
+    worktree = repo.worktree_dir(safe_name(request.branch))
+    entry = journal.begin(
+        repo.root,
+        branch=request.branch,
+        base=base,
+        worktree=str(worktree),
+        stage="start",
+        plan=str(request.plan_path),
+    )
+    try:
+        _stage("after-journal")
+        repo.add_worktree(worktree, base)
+        entry.record(stage="worktree")
+        _stage("after-worktree")
+        message_file = workspace(repo.root, "tmp") / f"commit-message-{os.getpid()}"
+        commits: list[tuple[str, str]] = []
+        for spec in plan_commits(result, base_tree, per_step=request.per_step):
+            sha = repo.commit(worktree, spec, message_file)
+            commits.append((sha, spec.message.splitlines()[0]))
+            entry.record(stage="commits", commits=[c[0] for c in commits])
+            if len(commits) == 1:
+                _stage("after-moves-commit")
+        message_file.unlink(missing_ok=True)
+        tip = commits[-1][0] if commits else base
+        _stage("after-commits")
+        tip_tree = repo.tree(tip)
+        _check_result_committed(result, tip_tree)
+        verification = verify_static(
+            VerifyInput(
+                plan=result.plan,
+                source_roots=migration.source_roots,
+                before=base_tree,
+                after=tip_tree,
+                changes=result.changes,
+                module_renames=_module_renames(result, migration.source_roots),
+            ),
+            checker,
+            today=today,
+        )
+        verification = verification.with_check(
+            command_outcome(result.plan.verify, worktree, runner)
+        )
+        entry.record(stage="verified" if verification.passed else "failed")
+        _stage("after-verify")
+        kept = verification.passed or request.keep_failed
+        if kept:
+            repo.set_branch(request.branch, tip, force=request.force)
+            entry.record(stage="branch")
+            _stage("after-branch")
+        applied = ApplyResult(request.branch, base, tip, commits, result, verification, kept)
+        if kept:
+            write_run_record(repo.root, applied)
+        return applied
+    finally:
+        # Success, failure, exception or Ctrl-C: the worktree goes, then the journal.
+        repo.remove_worktree(worktree)
+        entry.finish()
+
+
+def _module_renames(result: PlanResult, source_roots: tuple[str, ...]) -> dict[str, str]:
+    renames = module_renames_of(result.changes, source_roots)
+    for outcome in result.outcomes:
+        renames.update(outcome.module_renames)
+    return renames
+
+
+def _check_result_committed(result: PlanResult, tip: GitTree) -> None:
+    """The branch must hold exactly the plan's result; anything else is a bug we refuse."""
+    problems = []
+    for change in result.changes.changes:
+        if change.kind is ChangeKind.DELETED:
+            if tip.is_file(change.path) and change.path not in result.changes.paths_after():
+                problems.append(Problem(f"{change.path} should be deleted"))
+        else:
+            try:
+                same = tip.read_bytes(change.path) == change.after
+            except FileNotFoundError:
+                same = False
+            if not same:
+                problems.append(Problem(f"{change.path} does not hold the planned content"))
+    if problems:
+        raise GitError("the commits do not reproduce the plan's result", problems)
+
+
+# -- run records --------------------------------------------------------------------------
+def run_record_path(repo_root: Path, branch: str) -> Path:
+    return workspace(repo_root, "runs") / f"{safe_name(branch)}.json"
+
+
+def write_run_record(repo_root: Path, applied: ApplyResult) -> None:
+    """What `pr` and `report` reuse later: the base, the tip, and the command's outcome."""
+    command = applied.verification.get("command")
+    data = {
+        "plan": applied.result.plan.name,
+        "branch": applied.branch,
+        "base": applied.base,
+        "tip": applied.tip,
+        "verified": applied.verified,
+        "kept": applied.kept,
+        "commits": [list(c) for c in applied.commits],
+        "checks": [
+            {"name": c.name, "status": c.status.value, "summary": c.summary}
+            for c in applied.verification.checks
+        ],
+        "command": None
+        if command is None
+        else {
+            "status": command.status.value,
+            "summary": command.summary,
+            "details": list(command.details),
+            "output": command.output,
+        },
+    }
+    run_record_path(repo_root, applied.branch).write_text(
+        json.dumps(data, indent=2), encoding="utf-8"
+    )
+
+
+def read_run_record(repo_root: Path, branch: str) -> dict[str, object] | None:
+    path = repo_root / WORKSPACE_DIR / "runs" / f"{safe_name(branch)}.json"
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None

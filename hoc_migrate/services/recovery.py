@@ -1,0 +1,63 @@
+"""Recovery: undo what an interrupted `apply` left behind (a worktree, its journal).
+
+Every command that works on a repository runs `recover` first; it is cheap when there is
+nothing to do (one file test and `git worktree prune`).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from hoc_migrate.adapters import journal
+from hoc_migrate.adapters.git_repo import GitRepo
+from hoc_migrate.adapters.workspace import WORKSPACE_DIR
+from hoc_migrate.core.errors import UsageError
+
+
+def recover(repo: GitRepo, *, refuse_if_busy: bool = True) -> list[str]:
+    """Undo what an interrupted apply left: its worktree and its journal. Returns what was done.
+
+    A live apply is left alone (and, with `refuse_if_busy`, makes this a UsageError)."""
+    done: list[str] = []
+    data = journal.read(repo.root)
+    if data is not None:
+        if journal.holder_alive(data):
+            if refuse_if_busy:
+                raise UsageError(
+                    f"another hoc-migrate apply (pid {data.get('pid')}) is running in this "
+                    "repository",
+                    hint="wait for it to finish",
+                )
+            return done
+        worktree = data.get("worktree")
+        if isinstance(worktree, str) and _ours(repo, Path(worktree)):
+            if Path(worktree).exists():
+                done.append(f"removed the worktree of an interrupted apply: {worktree}")
+            repo.remove_worktree(Path(worktree))
+        journal.discard(repo.root)
+        if not done:
+            done.append("removed the journal of an interrupted apply")
+    folder = repo.root / WORKSPACE_DIR / "worktrees"
+    registered = {t.path.resolve() for t in repo.worktrees()}
+    strays = {p.resolve() for p in folder.iterdir()} if folder.is_dir() else set()
+    strays |= {p for p in registered if _ours(repo, p)}
+    for path in sorted(strays):
+        repo.remove_worktree(path)
+        done.append(f"removed a stray worktree: {path}")
+    repo.prune_worktrees()
+    for leftover in (repo.root / WORKSPACE_DIR / "tmp").glob("commit-message-*"):
+        leftover.unlink(missing_ok=True)
+    return done
+
+
+def _ours(repo: GitRepo, path: Path) -> bool:
+    folder = (repo.root / WORKSPACE_DIR / "worktrees").resolve()
+    return folder in path.resolve().parents
+
+
+def recover_repository(repo_root: Path) -> list[str]:
+    """`recover` for any command: a no-op outside git, never refusing while an apply runs."""
+    if not (repo_root / ".git").exists():
+        return []
+    with GitRepo(repo_root) as repo:
+        return recover(repo, refuse_if_busy=False)

@@ -1,0 +1,297 @@
+"""Verification of a plan's result: layer check before/after, expectations, compile, imports,
+and the plan's own command.
+
+The static checks read trees through TreeReader (the base commit and the result: a branch, a
+worktree or an in-memory overlay); the command runs in a worktree through a CommandRunner.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import shlex
+import warnings
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from hoc_migrate.core.changes import ChangeKind, ChangeSet
+from hoc_migrate.core.modules import module_for_path, normalize_root
+from hoc_migrate.core.plan import Plan, Verify
+from hoc_migrate.core.verification import (
+    CheckOutcome,
+    CheckStatus,
+    CommandResult,
+    LayerCheck,
+    LayerComparison,
+    VerificationReport,
+    compare_checks,
+    expectation_problems,
+    under,
+)
+from hoc_migrate.ports import TreeReader
+from hoc_migrate.services.import_resolution import (
+    ModuleIndex,
+    UnresolvedImport,
+    top_level_names,
+    unresolved_imports,
+)
+
+# (tree, paths to check) -> the layer check of those paths. Built from the checker service.
+LayerChecker = Callable[[TreeReader, Sequence[str]], LayerCheck]
+
+LAYER_CHECK = "layer check"
+EXPECTATIONS = "expectations"
+COMPILE = "compile"
+IMPORTS = "imports resolve"
+COMMAND = "command"
+
+
+# (command, cwd, timeout seconds) -> result. The adapter runs it; tests may fake it.
+CommandRunner = Callable[[tuple[str, ...] | str, Path, float], CommandResult]
+
+
+@dataclass(frozen=True)
+class VerifyInput:
+    """A plan's result next to its base, with what the planner knows about the change."""
+
+    plan: Plan
+    source_roots: tuple[str, ...]
+    before: TreeReader
+    after: TreeReader
+    changes: ChangeSet
+    module_renames: Mapping[str, str]
+
+
+def plan_scope(plan: Plan, source_roots: Sequence[str]) -> tuple[str, ...]:
+    """The folders whose findings the plan answers for: its scope, else its source roots."""
+    if plan.scope:
+        return tuple(normalize_root(s) for s in plan.scope)
+    return tuple(normalize_root(r) for r in source_roots) or ("",)
+
+
+def module_renames_of(changes: ChangeSet, source_roots: Sequence[str]) -> dict[str, str]:
+    """Old -> new dotted names of every moved module (packages included, by their __init__)."""
+    out: dict[str, str] = {}
+    for change in changes.renamed:
+        old = module_for_path(change.old_path or "", source_roots)
+        new = module_for_path(change.path, source_roots)
+        if old and new and old != new:
+            out[old] = new
+    return out
+
+
+def _check(checker: LayerChecker, tree: TreeReader, paths: Sequence[str]) -> LayerCheck:
+    """The check of those `paths` that exist in `tree` (none: nothing to check)."""
+    existing = sorted({p for p in paths if p == "" or tree.exists(p)})
+    if not existing:
+        return LayerCheck(paths=tuple(paths))
+    return checker(tree, existing)
+
+
+def layer_comparison(
+    inp: VerifyInput, checker: LayerChecker, today: dt.date
+) -> tuple[LayerComparison, LayerCheck]:
+    """Before and after over the scope, moved files followed in and out of it.
+
+    Returns the comparison and the after-check of what `verify.expect` measures."""
+    scope = plan_scope(inp.plan, inp.source_roots)
+    moved = inp.changes.renamed
+    before_paths = list(scope) + [c.old_path for c in moved if c.old_path]
+    after_paths = list(scope) + [c.path for c in moved]
+    expect = inp.plan.verify.expect
+    if expect is not None and expect.path and not under(expect.path, scope):
+        after_paths.append(expect.path)
+    before = _check(checker, inp.before, before_paths)
+    after_all = _check(checker, inp.after, after_paths)
+    # The moved files count on both sides; what was only checked for `expect` does not.
+    after = after_all.within(list(scope) + [c.path for c in moved])
+    renames = {c.old_path: c.path for c in moved if c.old_path}
+    comparison = compare_checks(
+        before,
+        after,
+        file_renames=renames,
+        module_renames=inp.module_renames,
+        debt=inp.plan.debt,
+        today=today,
+    )
+    measured = after_all.within([expect.path] if expect and expect.path else list(scope))
+    return comparison, measured
+
+
+def _layer_outcome(comparison: LayerComparison) -> CheckOutcome:
+    before, after = comparison.before, comparison.after
+    summary = (
+        f"errors {len(before.errors)} -> {len(after.errors)}, "
+        f"findings {len(before.findings)} -> {len(after.findings)}; "
+        f"{len(comparison.removed)} removed, {len(comparison.new_errors)} new error(s)"
+    )
+    details = [
+        f"new {f.rule} at {f.where()}: {f.message} (not covered by accepted debt)"
+        for f in comparison.new_errors
+    ]
+    details += [
+        f"debt entry for {e.path} ({', '.join(e.rules)}) expired on {e.expires}"
+        for e in comparison.expired_debt
+    ]
+    details += [
+        f"new {a.finding.rule} at {a.finding.where()}: accepted debt ({a.entry.reason})"
+        for a in comparison.new_accepted
+    ]
+    details += [f"stale debt entry (covers nothing): {e.path}" for e in comparison.stale_debt]
+    status = CheckStatus.PASSED if comparison.passed else CheckStatus.FAILED
+    return CheckOutcome(LAYER_CHECK, status, summary, tuple(details))
+
+
+def _changed_python(changes: ChangeSet) -> list[tuple[str, bytes]]:
+    return [
+        (c.path, c.after)
+        for c in changes.changes
+        if c.kind is not ChangeKind.DELETED and c.after is not None and c.path.endswith(".py")
+    ]
+
+
+def compile_outcome(changes: ChangeSet) -> CheckOutcome:
+    """Every changed Python file compiles (syntax only: nothing runs, no .pyc is written)."""
+    problems: list[str] = []
+    files = _changed_python(changes)
+    for path, source in files:
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # SyntaxWarnings are not failures
+                compile(source, path, "exec", dont_inherit=True)
+        except SyntaxError as exc:
+            problems.append(f"{path}:{exc.lineno or 0}: {exc.msg}")
+        except ValueError as exc:
+            problems.append(f"{path}: {exc}")
+    if problems:
+        return CheckOutcome(
+            COMPILE, CheckStatus.FAILED, f"{len(problems)} file(s) do not compile", tuple(problems)
+        )
+    return CheckOutcome(COMPILE, CheckStatus.PASSED, f"{len(files)} changed file(s) compile")
+
+
+def _affected_names(changes: ChangeSet, source_roots: Sequence[str]) -> set[bytes]:
+    """Last segments of every module the change moved, deleted or edited (a text prefilter)."""
+    names: set[bytes] = set()
+    for change in changes.changes:
+        for path in (change.old_path, change.path):
+            module = module_for_path(path or "", source_roots)
+            if module:
+                names.add(module.rsplit(".", 1)[-1].encode())
+    return names
+
+
+def imports_outcome(inp: VerifyInput) -> CheckOutcome:
+    """Every import of a project module, in every changed or importing file, resolves after."""
+    roots = inp.source_roots
+    project = top_level_names([inp.before, inp.after], roots)
+    changed = {c.path for c in inp.changes.changes if c.kind is not ChangeKind.DELETED}
+    names = _affected_names(inp.changes, roots)
+    candidates: list[str] = []
+    for root in roots:
+        for path in inp.after.iter_files(normalize_root(root)):
+            if not path.endswith(".py"):
+                continue
+            if path in changed or any(n in inp.after.read_bytes(path) for n in names):
+                candidates.append(path)
+    after_index, before_index = ModuleIndex(inp.after, roots), ModuleIndex(inp.before, roots)
+    old_path = {c.path: c.old_path for c in inp.changes.renamed}
+    broken: list[UnresolvedImport] = []
+    for path in sorted(set(candidates)):
+        found = unresolved_imports(inp.after, path, roots, project, after_index)
+        if not found:
+            continue
+        # An import that was already broken before the change is not the change's doing.
+        previous = old_path.get(path) or path
+        already = set()
+        if inp.before.exists(previous) and not inp.before.is_dir(previous):
+            for old in unresolved_imports(inp.before, previous, roots, project, before_index):
+                already.add((_renamed(old.target, inp.module_renames), old.name))
+        broken.extend(u for u in found if u.key() not in already)
+    if broken:
+        return CheckOutcome(
+            IMPORTS,
+            CheckStatus.FAILED,
+            f"{len(broken)} import(s) do not resolve",
+            tuple(str(b) for b in broken),
+        )
+    return CheckOutcome(
+        IMPORTS, CheckStatus.PASSED, f"imports resolve in {len(set(candidates))} file(s)"
+    )
+
+
+def _renamed(module: str, renames: Mapping[str, str]) -> str:
+    for old in sorted(renames, key=len, reverse=True):
+        if module == old or module.startswith(old + "."):
+            return renames[old] + module[len(old) :]
+    return module
+
+
+def verify_static(
+    inp: VerifyInput, checker: LayerChecker, *, today: dt.date | None = None
+) -> VerificationReport:
+    """Every check but the command, in order: layer check, expectations, compile, imports."""
+    settings = inp.plan.verify
+    today = today or dt.date.today()
+    checks: list[CheckOutcome] = []
+    comparison: LayerComparison | None = None
+    if settings.layer_check or settings.expect is not None:
+        comparison, measured = layer_comparison(inp, checker, today)
+        if settings.layer_check:
+            checks.append(_layer_outcome(comparison))
+        else:
+            checks.append(_skipped(LAYER_CHECK))
+        if settings.expect is not None:
+            problems = expectation_problems(settings.expect, measured)
+            status = CheckStatus.FAILED if problems else CheckStatus.PASSED
+            summary = (
+                "the result differs from the plan's expectations"
+                if problems
+                else "the result matches the plan's expectations"
+            )
+            checks.append(CheckOutcome(EXPECTATIONS, status, summary, tuple(problems)))
+    else:
+        checks.append(_skipped(LAYER_CHECK))
+    checks.append(compile_outcome(inp.changes) if settings.compile else _skipped(COMPILE))
+    checks.append(imports_outcome(inp) if settings.imports_resolve else _skipped(IMPORTS))
+    return VerificationReport(tuple(checks), comparison)
+
+
+def _skipped(name: str, why: str = "disabled by the plan") -> CheckOutcome:
+    return CheckOutcome(name, CheckStatus.SKIPPED, why)
+
+
+def command_outcome(settings: Verify, worktree: Path, runner: CommandRunner) -> CheckOutcome:
+    """Run the plan's command in the worktree (cwd: `command_cwd` below it), output kept."""
+    if settings.command is None:
+        return _skipped(COMMAND, "no command in the plan")
+    cwd = worktree / settings.command_cwd if settings.command_cwd else worktree
+    shown = settings.command if isinstance(settings.command, str) else shlex.join(settings.command)
+    if not cwd.is_dir():
+        return CheckOutcome(
+            COMMAND, CheckStatus.FAILED, f"command_cwd {settings.command_cwd} is not a folder"
+        )
+    result = runner(settings.command, cwd, settings.timeout)
+    if result.error is not None:
+        return CheckOutcome(
+            COMMAND, CheckStatus.FAILED, f"`{shown}` could not start: {result.error}"
+        )
+    if result.timed_out:
+        return CheckOutcome(
+            COMMAND,
+            CheckStatus.FAILED,
+            f"`{shown}` timed out after {settings.timeout:g}s",
+            output=result.output,
+        )
+    if result.returncode != 0:
+        return CheckOutcome(
+            COMMAND,
+            CheckStatus.FAILED,
+            f"`{shown}` failed (exit {result.returncode})",
+            output=result.output,
+        )
+    return CheckOutcome(COMMAND, CheckStatus.PASSED, f"`{shown}` passed", output=result.output)
+
+
+def not_run(name: str, why: str) -> CheckOutcome:
+    return _skipped(name, why)
