@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import TypeVar
 
 import typer
 from rich.console import Console
 
 from hoc_migrate import __version__
+from hoc_migrate.adapters.repo_root import find_repo_root
 from hoc_migrate.core.errors import HocMigrateError
+from hoc_migrate.services.recovery import recover_repository
 
 app = typer.Typer(
     name="hoc-migrate",
@@ -59,3 +62,9 @@ def errors_to_exit_codes() -> Iterator[None]:
     except KeyboardInterrupt:
         stderr.print("interrupted", markup=False)
         raise typer.Exit(130) from None
+
+
+def recover_first(repo: Path | None) -> None:
+    """Clean up what an interrupted `apply` left behind, before any other work."""
+    for line in recover_repository(find_repo_root(repo)):
+        stderr.print(f"recovered: {line}", markup=False)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import typer
 
-from hoc_migrate.cli._app import app, errors_to_exit_codes, stderr, stdout
+from hoc_migrate.cli._app import app, errors_to_exit_codes, recover_first, stderr, stdout
 from hoc_migrate.cli.render import print_diff
 from hoc_migrate.core.diff import render_diff
 from hoc_migrate.services.dry_run import DryRun, dry_run, dry_run_data
@@ -41,6 +41,7 @@ def dry_run_command(
     Exit 0 when the plan can run and adds no layer error, 1 when the result would have a new
     error-severity finding, 2 when the plan cannot run."""
     with errors_to_exit_codes():
+        recover_first(repo)
         migration = prepare_migration(plan, repo)
         result = dry_run(migration, check=check)
     if output_format is DryRunFormat.json:

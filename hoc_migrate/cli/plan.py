@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-from hoc_migrate.cli._app import errors_to_exit_codes, plan_app, stdout
+from hoc_migrate.cli._app import errors_to_exit_codes, plan_app, recover_first, stdout
 from hoc_migrate.core.plan_schema import PLAN_SCHEMA
 from hoc_migrate.services.migration import explain_steps, prepare_migration
 
@@ -23,6 +23,7 @@ def validate(
 ) -> None:
     """Check a plan's format and that it fits the repository's tree. Exit 2 when it does not."""
     with errors_to_exit_codes():
+        recover_first(repo)
         migration = prepare_migration(plan, repo)
         steps = len(migration.plan.steps)
         stdout.print(
@@ -45,6 +46,7 @@ def explain(
 ) -> None:
     """Show what each step will do and why (for split_hybrid: how each function is classified)."""
     with errors_to_exit_codes():
+        recover_first(repo)
         migration = prepare_migration(plan, repo)
         for line in explain_steps(migration, step):
             stdout.print(line, markup=False, highlight=False)

@@ -1,0 +1,190 @@
+"""`hoc-migrate check`: the layer check, standalone (CI) or by hand.
+
+Exit codes: 0 no error remains (warnings and accepted debt do not fail), 1 errors remain (or
+a debt entry expired), 2 the check could not run (bad configuration, missing path, ...).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.text import Text
+
+from hoc_migrate.adapters.check_config import (
+    find_check_root,
+    load_check_config,
+    read_baseline,
+    write_text_atomically,
+)
+from hoc_migrate.adapters.filesystem import DiskTree
+from hoc_migrate.cli._app import app, errors_to_exit_codes, stderr, stdout
+from hoc_migrate.core.errors import Problem, UsageError
+from hoc_migrate.core.layers.baseline import BaselineKeys, render_baseline
+from hoc_migrate.core.layers.catalogue import RULES, unknown_rules
+from hoc_migrate.core.layers.config import DEFAULT_BASELINE, CheckConfig
+from hoc_migrate.core.layers.render import FORMATS, render, summary_line
+from hoc_migrate.core.layers.result import CheckResult
+from hoc_migrate.services.check import run_check
+
+CACHE_FOLDER = Path(".hoc-migrate") / "cache"
+
+
+def _inside(path: Path, root: Path, what: str) -> str:
+    """`path` (absolute or relative to the current folder) as a repo-relative path."""
+    resolved = path.resolve()
+    try:
+        rel = resolved.relative_to(root)
+    except ValueError:
+        raise UsageError(
+            f"{what} {path} is outside the repository {root}",
+            hint="hoc-migrate reads and writes only inside the repository (see --repo)",
+        ) from None
+    return rel.as_posix() if str(rel) != "." else ""
+
+
+def _rule_list(option: str | None, name: str) -> list[str] | None:
+    if option is None:
+        return None
+    rules = [r.strip().upper() for r in option.replace(";", ",").split(",") if r.strip()]
+    unknown = unknown_rules(rules)
+    if unknown:
+        raise UsageError(
+            f"{name}: unknown rule{'s' if len(unknown) > 1 else ''} {', '.join(unknown)}",
+            hint=f"rules: {', '.join(RULES)}",
+        )
+    return rules
+
+
+def _baseline_keys(
+    option: Path | None, config: CheckConfig, root: Path, writing: bool
+) -> tuple[Path | None, BaselineKeys | None]:
+    if option is not None:
+        path = option.resolve()
+    elif config.baseline:
+        path = root / config.baseline
+    else:
+        return None, None
+    _inside(path, root, "the baseline")
+    if writing:
+        return path, None
+    return path, read_baseline(path, _inside(path, root, "the baseline") or path.name)
+
+
+def _print_text(result: CheckResult, text: str) -> None:
+    if not stdout.is_terminal:
+        typer.echo(text, nl=False)
+        return
+    lines = text.rstrip("\n").split("\n")
+    for line in lines[:-1]:
+        if line and not line.startswith(" "):
+            stdout.print(Text(line, style="bold"))
+        elif "  error  " in line:
+            stdout.print(Text(line, style="red"))
+        else:
+            stdout.print(Text(line))
+    stdout.print(Text(lines[-1], style="bold red" if result.exit_code else "bold green"))
+
+
+@app.command("check")
+def check(
+    paths: Annotated[
+        list[Path] | None,
+        typer.Argument(help="Files or folders to check (default: the source roots, else all)."),
+    ] = None,
+    repo: Annotated[
+        Path | None,
+        typer.Option("--repo", help="The repository (default: the git work tree around PATH)."),
+    ] = None,
+    config: Annotated[
+        Path | None,
+        typer.Option("--config", help="A pyproject.toml or hoc-migrate.toml (default: found)."),
+    ] = None,
+    fmt: Annotated[
+        str, typer.Option("--format", "-f", help="text | json | sarif | github")
+    ] = "text",
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="Write the report to this file (in the repository)."),
+    ] = None,
+    domain: Annotated[str | None, typer.Option("--domain", help="Only this domain.")] = None,
+    audience: Annotated[
+        str | None,
+        typer.Option("--audience", help="Only this audience (cus, fdr, int or the long names)."),
+    ] = None,
+    select: Annotated[
+        str | None, typer.Option("--select", help="Only these rules (comma-separated).")
+    ] = None,
+    ignore: Annotated[
+        str | None, typer.Option("--ignore", help="Not these rules (comma-separated).")
+    ] = None,
+    baseline: Annotated[
+        Path | None,
+        typer.Option("--baseline", help="Baseline file: fail only on findings not in it."),
+    ] = None,
+    write_baseline: Annotated[
+        bool, typer.Option("--write-baseline", help="Record today's findings; exit 0.")
+    ] = False,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="Parse every file again.")] = False,
+    jobs: Annotated[
+        int | None, typer.Option("--jobs", "-j", min=1, help="Parser processes (default: CPUs).")
+    ] = None,
+) -> None:
+    """Check the layer rules (see the rule book); exit 1 when errors remain."""
+    code = 0
+    with errors_to_exit_codes():
+        if fmt not in FORMATS:
+            raise UsageError(f"--format: unknown format {fmt!r}", hint=f"one of {FORMATS}")
+        given = list(paths or [])
+        missing = [p for p in given if not p.exists()]
+        if missing:
+            raise UsageError("no such path", [Problem(str(p)) for p in missing])
+        root = find_check_root(given, repo)
+        rel_paths = [_inside(p, root, "the path") for p in given]
+        settings = load_check_config(
+            root, given[0].resolve() if given else None, config_file=config
+        )
+        selected = _rule_list(select, "--select")
+        ignored = _rule_list(ignore, "--ignore") or []
+        baseline_path, keys = _baseline_keys(baseline, settings, root, write_baseline)
+        cache_dir = None if no_cache or not settings.cache else root / CACHE_FOLDER
+        result = run_check(
+            DiskTree(root),
+            settings,
+            paths=rel_paths,
+            domain=domain,
+            audience=audience,
+            rules=selected,
+            ignore=ignored,
+            cache_dir=cache_dir,
+            jobs=jobs,
+            baseline=keys,
+        )
+        if write_baseline:
+            target = baseline_path or root / DEFAULT_BASELINE
+            _inside(target, root, "the baseline")
+            write_text_atomically(target, render_baseline(result.findings))
+            recorded = sum(1 for f in result.findings if f.is_active)
+            stderr.print(f"wrote {recorded} findings to {target}", markup=False)
+            return
+        report = render(result, fmt)
+        if output is not None:
+            _inside(output, root, "--output")
+            write_text_atomically(output.resolve(), report)
+            stderr.print(summary_line(result), markup=False)
+        elif fmt == "text":
+            _print_text(result, report)
+        else:
+            typer.echo(report, nl=False)
+        stats = result.stats
+        stderr.print(
+            f"checked {stats.files} files ({stats.parsed} parsed, {stats.cached} from cache, "
+            f"{stats.skipped} outside the layers); source roots: "
+            f"{', '.join(r or '.' for r in stats.source_roots)}"
+            + (" (found)" if stats.roots_discovered else ""),
+            markup=False,
+            style="dim",
+        )
+        code = result.exit_code
+    raise typer.Exit(code)
