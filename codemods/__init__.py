@@ -1,0 +1,1 @@
+"""LibCST codemods behind the hoc-migrate plan steps; they never import hoc_migrate."""

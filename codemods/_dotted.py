@@ -1,0 +1,154 @@
+"""Dotted module paths: renaming by prefix, relative import resolution and rendering.
+
+Pure string functions and values; the LibCST side lives in `codemods/_rewriter.py`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+_DOTTED = re.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*")
+
+
+def is_dotted(text: str) -> bool:
+    return _DOTTED.fullmatch(text) is not None
+
+
+def is_within(dotted: str, prefix: str) -> bool:
+    """'a.b.c' is within 'a.b' and within itself; 'a.bc' is not within 'a.b'."""
+    return dotted == prefix or dotted.startswith(prefix + ".")
+
+
+def parent(dotted: str) -> str:
+    return dotted.rpartition(".")[0]
+
+
+def last(dotted: str) -> str:
+    return dotted.rpartition(".")[2]
+
+
+def package_of(module: str, is_package: bool) -> str:
+    """The package a module's relative imports resolve against."""
+    return module if is_package else parent(module)
+
+
+def resolve_relative(package: str, level: int, target: str | None) -> str | None:
+    """Absolute name of `from <level dots><target> import ...` inside `package`.
+
+    None when the import climbs above the top-level package.
+    """
+    if level == 0:
+        return target
+    parts = package.split(".") if package else []
+    up = level - 1
+    if up >= len(parts):
+        return None
+    base = parts[: len(parts) - up]
+    if target:
+        base += target.split(".")
+    return ".".join(base)
+
+
+def relative_form(target: str, package: str) -> tuple[int, str | None] | None:
+    """How `package` reaches `target` relatively: (level, rest), shortest climb first.
+
+    None when they do not share the top-level package (then only an absolute import works).
+    """
+    target_parts = target.split(".")
+    package_parts = package.split(".") if package else []
+    if not package_parts or target_parts[0] != package_parts[0]:
+        return None
+    common = 0
+    for mine, theirs in zip(package_parts, target_parts, strict=False):
+        if mine != theirs:
+            break
+        common += 1
+    rest = ".".join(target_parts[common:])
+    return len(package_parts) - common + 1, rest or None
+
+
+@dataclass(frozen=True)
+class Hit:
+    """Where a dotted path goes: `key` matched (old prefix), `new` is the rewritten path."""
+
+    key: str
+    new: str
+    #: True when the key names a definition (names mode), so its module is `parent(new)`.
+    is_symbol: bool
+
+
+class Renames:
+    """Old dotted path -> new dotted path; a path follows the longest old prefix it is within.
+
+    In names mode (`names` given) only `old.<name>` moves to `new.<name>`: the keys are
+    definitions, not modules, and the modules themselves stay where they are.
+    """
+
+    def __init__(self, renames: Mapping[str, str], names: Sequence[str] | None = None) -> None:
+        problems = [
+            f"{old!r} -> {new!r}"
+            for old, new in renames.items()
+            if not (is_dotted(old) and is_dotted(new))
+        ]
+        problems += [repr(n) for n in names or () if not n.isidentifier()]
+        if problems:
+            raise ValueError("not a dotted Python name: " + ", ".join(problems))
+        pairs = {old: new for old, new in renames.items() if old != new}
+        if names is not None:
+            pairs = {f"{old}.{n}": f"{new}.{n}" for old, new in pairs.items() for n in names}
+        self._map = pairs
+        self.is_symbols = names is not None
+
+    def __bool__(self) -> bool:
+        return bool(self._map)
+
+    def pairs(self) -> Iterable[tuple[str, str]]:
+        return self._map.items()
+
+    def lookup(self, dotted: str) -> Hit | None:
+        """The rename `dotted` follows, if any (longest key first)."""
+        parts = dotted.split(".")
+        for size in range(len(parts), 0, -1):
+            key = ".".join(parts[:size])
+            new = self._map.get(key)
+            if new is None:
+                continue
+            # `new` inside `old` (a.b -> a.b.legacy): what is already there stays put, so a
+            # second run changes nothing.
+            if is_within(new, key) and is_within(dotted, new):
+                return None
+            return Hit(key, new + dotted[len(key) :], self.is_symbols)
+        return None
+
+    def apply(self, dotted: str) -> str | None:
+        hit = self.lookup(dotted)
+        return None if hit is None else hit.new
+
+
+@dataclass(frozen=True)
+class FilePlace:
+    """Where a file's relative imports resolve: before the change, and after it."""
+
+    old_package: str | None
+    new_package: str | None
+
+    @property
+    def moved(self) -> bool:
+        return self.old_package != self.new_package
+
+
+def file_place(
+    module: str | None, is_package: bool, renames: Renames, moved_from: str | None
+) -> FilePlace:
+    """`module` is the file's dotted name; for the moved file it may be the old or new name."""
+    if not module:
+        return FilePlace(None, None)
+    if moved_from is None:
+        package = package_of(module, is_package)
+        return FilePlace(package, package)
+    new_module = module
+    if module == moved_from:
+        new_module = renames.apply(moved_from) or moved_from
+    return FilePlace(package_of(moved_from, is_package), package_of(new_module, is_package))
