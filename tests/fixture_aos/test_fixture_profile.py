@@ -49,6 +49,45 @@ REMEDIABLE = [
     ("drivers/cost_bridges.py", "LEGACY_IMPORT", "error", "app.services.events"),
 ]
 
+# Every file of the domain before Phase 2.5: the seed's "Final File Structure" with the
+# plan's moves undone and its new files not yet written. Nothing else: after the plan the
+# domain matches the seed's tree file for file (tests/e2e proves that on the branch).
+BEFORE_FILES = {
+    "__init__.py",
+    "adapters/__init__.py",
+    "drivers/__init__.py",
+    "drivers/bridges.py",
+    "drivers/connector_registry.py",
+    "drivers/cost_bridges.py",  # -> engines/cost_bridges_engine.py
+    "drivers/cost_safety_rails.py",
+    "drivers/cost_snapshots.py",
+    "drivers/dispatcher.py",
+    "drivers/events.py",  # -> schemas/loop_events.py
+    "drivers/execution.py",
+    "drivers/external_response_service.py",
+    "drivers/identity_resolver.py",
+    "drivers/knowledge_plane.py",
+    "drivers/learning_proof.py",  # -> engines/learning_proof_engine.py
+    "drivers/prevention_contract.py",  # -> engines/prevention_contract.py
+    "drivers/server_registry.py",  # -> general/L3_mcp/server_registry.py
+    "engines/__init__.py",
+    "engines/cus_health_service.py",
+    "engines/iam_service.py",
+    "facades/__init__.py",
+    "facades/connectors_facade.py",
+    "facades/cost_bridges_facade.py",
+    "facades/datasources_facade.py",
+    "facades/governance_facade.py",
+    "facades/integrations_facade.py",
+    "facades/loop_facade.py",
+    "facades/mcp_facade.py",
+    "facades/webhooks_facade.py",
+    "schemas/__init__.py",
+    "vault/__init__.py",
+    "vault/engines/__init__.py",
+    "vault/engines/cus_credential_service.py",
+}
+
 # Legacy modules whose M25 moves (or the shim's rewrite) remove every legacy import.
 MIGRATED_LEGACY = {
     "app.services.connectors",
@@ -191,3 +230,27 @@ def test_banned_names_are_the_four_service_files(report: dict[str, Any]) -> None
         "engines/iam_service.py",
         "vault/engines/cus_credential_service.py",
     ]
+
+
+def test_the_domain_holds_only_files_the_seed_accounts_for(report: dict[str, Any]) -> None:
+    on_disk = {
+        path.relative_to(FIXTURE / DOMAIN).as_posix()
+        for path in (FIXTURE / DOMAIN).rglob("*")
+        if path.is_file() and "__pycache__" not in path.parts
+    }
+    assert on_disk == BEFORE_FILES
+    assert {in_domain(path) for path in report["files"]} == BEFORE_FILES
+    assert not (FIXTURE / "backend/app/hoc/cus/general/L3_mcp").exists()
+
+
+def test_the_schemas_package_is_imported_by_no_l5_module(
+    copy: Path, report: dict[str, Any]
+) -> None:
+    """Its L4 header (until Phase 2.5) would make every L5 importer a boundary finding."""
+    assert report["files"][f"{DOMAIN}/schemas/__init__.py"]["layer"] == "L4"
+    boundary = [
+        f
+        for f in report["findings"]
+        if f["rule"] == "LAYER_BOUNDARY" and f["module"] == "app.hoc.cus.integrations.schemas"
+    ]
+    assert boundary == []
