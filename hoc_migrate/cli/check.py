@@ -179,7 +179,8 @@ def check(
             typer.echo(report, nl=False)
         stats = result.stats
         stderr.print(
-            f"checked {stats.files} files ({stats.parsed} parsed, {stats.cached} from cache, "
+            f"checked {stats.files} file{'' if stats.files == 1 else 's'} "
+            f"({stats.parsed} parsed, {stats.cached} from cache, "
             f"{stats.skipped} outside the layers); source roots: "
             f"{', '.join(r or '.' for r in stats.source_roots)}"
             + (" (found)" if stats.roots_discovered else ""),

@@ -1,0 +1,208 @@
+"""`hoc-migrate check`, cold and warm, against import-linter on a generated HOC tree.
+
+    .venv/bin/python benchmarks/check_bench.py [--files 2000] [--lines 800000] [--repeat 3]
+
+One synthetic tree (benchmarks/gen_tree.py), two tools, each run as its command line in a
+fresh process, the median of `--repeat` runs:
+
+* hoc-migrate cold: `hoc-migrate check --no-cache` (every file parsed, in worker processes);
+* hoc-migrate warm: `hoc-migrate check` after a run that filled `.hoc-migrate/cache`;
+* import-linter cold: `lint-imports --no-cache` with a contract set equivalent to the HOC
+  layer rules as far as import-linter can say them (a layers contract per domain
+  container, engines/schemas forbidden to import sqlalchemy/sqlmodel/app.models, the HOC
+  tree forbidden to import app.services); import-linter has no TYPE_CHECKING exemption,
+  no header layers and no naming rules;
+* import-linter warm: the same after a run that filled its cache.
+
+Also the checker's own time in-process (`run_check`, without the CLI's start-up). Prints
+files, lines, seconds, peak memory (largest process, workers included) and the ratios.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from gen_tree import TreeStats, generate_hoc_tree  # noqa: E402
+
+BIN = Path(sys.executable).parent
+# Runs a command in a child process and reports its wall time and the peak RSS of the
+# largest process among its descendants (workers included).
+MEASURE = """
+import json, resource, subprocess, sys, time
+start = time.perf_counter()
+done = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+seconds = time.perf_counter() - start
+peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+print(json.dumps({"seconds": seconds, "peak_kb": peak, "code": done.returncode}))
+"""
+
+
+@dataclass
+class Timing:
+    tool: str
+    mode: str
+    seconds: float
+    peak_mb: float
+    exit_code: int
+
+
+def measure(command: list[str], cwd: Path, repeat: int, before: list[str] | None = None) -> Timing:
+    runs = []
+    for _ in range(repeat):
+        if before is not None:
+            subprocess.run(before, cwd=cwd, capture_output=True, check=False)
+        out = subprocess.run(
+            [sys.executable, "-c", MEASURE, *command],
+            cwd=cwd,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        runs.append(json.loads(out.stdout))
+    seconds = statistics.median(r["seconds"] for r in runs)
+    peak = max(r["peak_kb"] for r in runs) / 1024
+    return Timing("", "", seconds, peak, runs[-1]["code"])
+
+
+def importlinter_config(stats: TreeStats) -> str:
+    engines = [p for p in stats.packages if p.endswith((".engines", ".schemas"))]
+    lines = [
+        "[importlinter]",
+        "root_package = app",
+        "include_external_packages = True",
+        "",
+        "[importlinter:contract:domain-layers]",
+        "name = HOC layers inside each domain",
+        "type = layers",
+        "containers =",
+        *(f"    {d}" for d in stats.domains),
+        "layers =",
+        "    adapters",
+        "    facades",
+        "    engines : schemas",
+        "    drivers",
+        "",
+        "[importlinter:contract:no-db-in-engines]",
+        "name = Engines and schemas import no sqlalchemy, sqlmodel or models",
+        "type = forbidden",
+        "allow_indirect_imports = True",
+        "source_modules =",
+        *(f"    {p}" for p in engines),
+        "forbidden_modules =",
+        "    sqlalchemy",
+        "    sqlmodel",
+        "    app.models",
+        "",
+        "[importlinter:contract:no-legacy]",
+        "name = The HOC tree imports no legacy services",
+        "type = forbidden",
+        "allow_indirect_imports = True",
+        "source_modules =",
+        "    app.hoc",
+        "forbidden_modules =",
+        "    app.services",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def in_process(root: Path) -> tuple[float, float, int, int]:
+    """(cold seconds, warm seconds, errors, files) of run_check without the CLI."""
+    from hoc_migrate.adapters.filesystem import DiskTree
+    from hoc_migrate.core.layers.config import CheckConfig
+    from hoc_migrate.services.check import run_check
+
+    cache = root / ".hoc-migrate" / "bench-cache"
+    shutil.rmtree(cache, ignore_errors=True)
+    start = time.perf_counter()
+    result = run_check(DiskTree(root), CheckConfig(), cache_dir=cache)
+    cold = time.perf_counter() - start
+    start = time.perf_counter()
+    run_check(DiskTree(root), CheckConfig(), cache_dir=cache)
+    warm = time.perf_counter() - start
+    return cold, warm, len(result.errors()), result.stats.files
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--files", type=int, default=2000)
+    parser.add_argument("--lines", type=int, default=800_000)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--keep", type=Path, help="Generate the tree here and keep it.")
+    args = parser.parse_args(argv)
+
+    workdir = args.keep or Path(tempfile.mkdtemp(prefix="hoc-check-bench-"))
+    try:
+        start = time.perf_counter()
+        stats = generate_hoc_tree(workdir, files=args.files, lines=args.lines, seed=args.seed)
+        print(
+            f"tree: {stats.files} files, {stats.lines:,} lines "
+            f"(generated in {time.perf_counter() - start:.1f}s) in {workdir}"
+        )
+        config = workdir / ".importlinter"
+        config.write_text(importlinter_config(stats), encoding="utf-8")
+        hoc = [str(BIN / "hoc-migrate"), "check", "--repo", str(workdir), "-f", "json"]
+        lint = [str(BIN / "lint-imports"), str(config), "--no-logo"]
+        clear_hoc = ["rm", "-rf", str(workdir / ".hoc-migrate")]
+        backend = stats.source_root
+        timings = []
+        for tool, mode, command, cwd, before in (
+            ("hoc-migrate", "cold", [*hoc, "--no-cache"], workdir, None),
+            ("hoc-migrate", "warm", hoc, workdir, hoc),
+            ("import-linter", "cold", [*lint, "--no-cache"], backend, None),
+            ("import-linter", "warm", lint, backend, lint),
+        ):
+            if mode == "warm" and tool == "hoc-migrate":
+                subprocess.run(clear_hoc, check=True)
+            timing = measure(command, cwd, args.repeat, before)
+            timing.tool, timing.mode = tool, mode
+            timings.append(timing)
+        cold_in, warm_in, errors, files = in_process(workdir)
+    finally:
+        if args.keep is None:
+            shutil.rmtree(workdir, ignore_errors=True)
+
+    print(f"\n{'tool':<15}{'mode':<7}{'seconds':>9}{'peak MB':>9}{'exit':>6}")
+    for t in timings:
+        print(f"{t.tool:<15}{t.mode:<7}{t.seconds:>9.2f}{t.peak_mb:>9.0f}{t.exit_code:>6}")
+    by = {(t.tool, t.mode): t.seconds for t in timings}
+    print(
+        f"\nrun_check in-process (no CLI start-up): cold {cold_in:.2f}s, warm {warm_in:.2f}s; "
+        f"{files} files, {errors} errors"
+    )
+    print("ratios:")
+    print(
+        "  import-linter cold / hoc-migrate cold: "
+        f"{by[('import-linter', 'cold')] / by[('hoc-migrate', 'cold')]:.2f}"
+    )
+    print(
+        "  hoc-migrate cold / hoc-migrate warm:   "
+        f"{by[('hoc-migrate', 'cold')] / by[('hoc-migrate', 'warm')]:.1f}x"
+    )
+    print(
+        "  import-linter warm / hoc-migrate warm: "
+        f"{by[('import-linter', 'warm')] / by[('hoc-migrate', 'warm')]:.2f}"
+    )
+    print(
+        "  import-linter cold / hoc-migrate warm: "
+        f"{by[('import-linter', 'cold')] / by[('hoc-migrate', 'warm')]:.2f}"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,89 @@
+"""The rules the layer check knows: names, default severities, one-line descriptions."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+ERROR = "error"
+WARNING = "warning"
+OFF = "off"  # a severity override that turns a rule off
+SEVERITIES = (ERROR, WARNING)
+
+
+@dataclass(frozen=True)
+class RuleInfo:
+    name: str
+    severity: str  # the default; some rules pick error or warning per case (see `mixed`)
+    summary: str
+    mixed: bool = False  # the rule decides per finding (spec 4: "L2-in-engines: error; ...")
+
+
+_RULES = (
+    RuleInfo(
+        "MISSING_HEADER", WARNING, "A HOC file (other than an empty one) has no `# Layer:` header."
+    ),
+    RuleInfo(
+        "HEADER_LOCATION_MISMATCH",
+        WARNING,
+        "The header layer disagrees with the folder layer.",
+        mixed=True,
+    ),
+    RuleInfo(
+        "HEADER_CLAIM_MISMATCH",
+        ERROR,
+        "The file's content contradicts its header layer (HTTP, routes, database work).",
+        mixed=True,
+    ),
+    RuleInfo("BANNED_NAMING", ERROR, "The file name matches a banned pattern."),
+    RuleInfo(
+        "SQLALCHEMY_RUNTIME",
+        ERROR,
+        "An L4/L5 file imports sqlalchemy or sqlmodel at runtime.",
+    ),
+    RuleInfo("LEGACY_IMPORT", ERROR, "A HOC file imports a legacy namespace."),
+    RuleInfo("LAYER_BOUNDARY", ERROR, "The imported module's layer is not allowed here."),
+    RuleInfo("AUDIENCE_MISMATCH", ERROR, "The `# AUDIENCE:` header disagrees with the folder."),
+    RuleInfo("CROSS_DOMAIN", WARNING, "A module imports another domain of its audience."),
+    RuleInfo("PARSE_ERROR", ERROR, "The file is not valid Python or not decodable."),
+    RuleInfo(
+        "BAD_SUPPRESSION",
+        ERROR,
+        "An inline `# hoc: ignore[RULE] reason` comment lacks a rule or a reason.",
+    ),
+    RuleInfo("EXPIRED_DEBT", ERROR, "An accepted-debt entry is past its expiry date."),
+    RuleInfo("STALE_DEBT", WARNING, "An accepted-debt entry covers no finding any more."),
+)
+
+RULES: dict[str, RuleInfo] = {rule.name: rule for rule in _RULES}
+
+#: The rules about the code's layering; `--select` narrows these.
+LAYER_RULES = frozenset(
+    {
+        "MISSING_HEADER",
+        "HEADER_LOCATION_MISMATCH",
+        "HEADER_CLAIM_MISMATCH",
+        "BANNED_NAMING",
+        "SQLALCHEMY_RUNTIME",
+        "LEGACY_IMPORT",
+        "LAYER_BOUNDARY",
+        "AUDIENCE_MISMATCH",
+        "CROSS_DOMAIN",
+    }
+)
+#: Rules about the check itself (unreadable files, suppressions, debt): always reported unless
+#: ignored explicitly, whatever `--select` says.
+META_RULES = frozenset(RULES) - LAYER_RULES
+
+
+def enabled_rules(
+    select: Iterable[str] | None = None, ignore: Iterable[str] = ()
+) -> frozenset[str]:
+    """The rules a run reports: the selected layer rules (all when None) plus the meta rules,
+    minus the ignored ones. Names must be known (see `unknown_rules`)."""
+    chosen = set(LAYER_RULES if select is None else select) | META_RULES
+    return frozenset(chosen - set(ignore))
+
+
+def unknown_rules(names: Iterable[str]) -> list[str]:
+    return [n for n in names if n not in RULES]

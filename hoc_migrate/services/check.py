@@ -1,0 +1,289 @@
+"""The layer check as a service: any TreeReader in (disk or a plan's in-memory overlay),
+a CheckResult out. Never prints.
+
+Flow: list the Python files to check -> read them -> facts from the cache or one parse each
+(in worker processes when many) -> source roots (configured or found from the imports) ->
+module index -> rules (pure, core) -> suppressions, accepted debt, baseline.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Collection, Mapping, Sequence
+from pathlib import Path
+
+from hoc_migrate.adapters.check_cache import FactsCache, FactsScanner, default_jobs
+from hoc_migrate.adapters.check_config import load_check_config
+from hoc_migrate.adapters.import_scanner import probe_header
+from hoc_migrate.core.errors import Problem, UsageError
+from hoc_migrate.core.layers.baseline import BaselineKeys
+from hoc_migrate.core.layers.catalogue import RULES, enabled_rules, unknown_rules
+from hoc_migrate.core.layers.config import CheckConfig
+from hoc_migrate.core.layers.facts import FileFacts
+from hoc_migrate.core.layers.findings import FileInfo, Finding
+from hoc_migrate.core.layers.header import Header
+from hoc_migrate.core.layers.resolve import ModuleIndex, build_module_index
+from hoc_migrate.core.layers.result import CheckResult, CheckStats, ResultDiff, diff_results
+from hoc_migrate.core.layers.rules import LayerRules, imported_modules
+from hoc_migrate.core.layers.topology import Topology
+from hoc_migrate.core.layers.triage import (
+    apply_baseline,
+    apply_debt,
+    apply_suppressions,
+    debt_findings,
+)
+from hoc_migrate.core.modules import normalize_root
+from hoc_migrate.core.paths import clean
+from hoc_migrate.ports import TreeReader
+
+#: Fewer files than this to parse: parse them in this process (a pool costs more than it saves).
+PARALLEL_MIN = 200
+
+__all__ = [
+    "CheckConfig",
+    "CheckResult",
+    "ResultDiff",
+    "diff_results",
+    "discover_source_roots",
+    "find_source_roots",
+    "load_check_config",
+    "run_check",
+]
+
+
+def discover_source_roots(
+    tree: TreeReader, facts: Mapping[str, FileFacts], hoc_packages: Sequence[str] = ()
+) -> tuple[str, ...]:
+    """The folders that hold the top-level packages the files' absolute imports name.
+
+    A file `backend/app/hoc/x.py` importing `app.services` votes for `backend`; a file not
+    inside the package it imports (`backend/tests/t.py`) votes for the nearest ancestor that
+    holds it (namespace packages, folders without `__init__.py`, count). Files whose imports
+    say nothing vote for the folder above their HOC package (`backend` for `backend/app/hoc`).
+    The roots with at least half the votes of the best one win; none: the repository root."""
+    votes: Counter[str] = Counter()
+    outside: list[tuple[str, set[str]]] = []
+    for path, file_facts in facts.items():
+        tops = {
+            m.partition(".")[0]
+            for fact in file_facts.imports
+            if fact.level == 0
+            for m in imported_modules(fact)
+        }
+        if not tops:
+            continue
+        folders = path.split("/")[:-1]
+        inside = next((i for i, seg in enumerate(folders) if seg in tops), None)
+        if inside is not None:
+            votes["/".join(folders[:inside])] += 1
+        else:
+            outside.append((path, tops))
+    if not votes:
+        for path in facts:
+            for package in hoc_packages:
+                marker = f"/{package.strip('/')}/"
+                at = f"/{path}".find(marker)
+                if at != -1:
+                    votes[path[: at - 1] if at else ""] += 1
+                    break
+    if not votes:
+        for path, tops in outside:
+            folders = path.split("/")[:-1]
+            for depth in range(len(folders), -1, -1):
+                base = "/".join(folders[:depth])
+                prefix = f"{base}/" if base else ""
+                if any(
+                    tree.is_dir(prefix + top) or tree.exists(f"{prefix}{top}.py") for top in tops
+                ):
+                    votes[base] += 1
+                    break
+    if not votes:
+        return ("",)
+    best = votes.most_common(1)[0][1]
+    return tuple(sorted(root for root, n in votes.items() if 2 * n >= best))
+
+
+def find_source_roots(
+    tree: TreeReader,
+    config: CheckConfig,
+    *,
+    paths: Sequence[str] = (),
+    cache_dir: Path | None = None,
+    jobs: int | None = None,
+) -> tuple[str, ...]:
+    """The configured source roots, else the ones found from the imports of the Python files
+    below `paths` (default: the whole tree); the same answer `run_check` would use, without
+    evaluating any rule."""
+    if config.source_roots:
+        return config.source_roots
+    topology = Topology(config)
+    cache = FactsCache(cache_dir) if cache_dir is not None else None
+    scanner = FactsScanner(cache, jobs or default_jobs(), PARALLEL_MIN)
+    _read_and_scan(tree, _checked_paths(tree, paths, config), topology, scanner)
+    return discover_source_roots(tree, scanner.facts, config.hoc_packages)
+
+
+def _python_files(tree: TreeReader, under: str) -> list[str]:
+    if under and not tree.is_dir(under):
+        return [under] if under.endswith(".py") and tree.exists(under) else []
+    return [p for p in tree.iter_files(under) if p.endswith(".py")]
+
+
+def _checked_paths(tree: TreeReader, paths: Sequence[str], config: CheckConfig) -> list[str]:
+    wanted = [clean(p) for p in paths] if paths else list(config.source_roots or ("",))
+    missing = [p for p in wanted if p and not tree.exists(p)]
+    if missing:
+        raise UsageError(
+            f"no such path{'s' if len(missing) > 1 else ''} in the repository",
+            [Problem(p) for p in missing],
+        )
+    files: set[str] = set()
+    for under in dict.fromkeys(wanted):
+        files.update(_python_files(tree, under))
+    return sorted(files)
+
+
+def _check_options(
+    topology: Topology, rules: Collection[str] | None, ignore: Collection[str], audience: str | None
+) -> str | None:
+    """The audience asked for (normalized); raises UsageError listing every bad option."""
+    problems = [Problem(f"unknown rule {r}") for r in unknown_rules([*(rules or ()), *ignore])]
+    wanted = None
+    if audience is not None:
+        wanted = topology.audience_name(audience)
+        if wanted is None:
+            folders = ", ".join(sorted(topology.config.audience_folders))
+            problems.append(Problem(f"unknown audience {audience!r} (folders: {folders})"))
+    if problems:
+        raise UsageError("cannot run the layer check", problems, hint=f"rules: {', '.join(RULES)}")
+    return wanted
+
+
+def _read_and_scan(
+    tree: TreeReader, files: Sequence[str], topology: Topology, scanner: FactsScanner
+) -> dict[str, Header]:
+    """Read every file; hand the scanner those the rules can apply to (HOC files, files in a
+    layer folder, files whose header declares a layer). Returns the other files' headers."""
+    known = topology.config.known_layers
+    probed: dict[str, Header] = {}
+    try:
+        for path in files:
+            data = tree.read_bytes(path)
+            location = topology.locate(path)
+            if not (location.hoc or location.folder_layer):
+                header = probe_header(data)
+                if header.layer not in known:
+                    probed[path] = header
+                    continue
+            scanner.add(path, data)
+    finally:
+        scanner.close()
+    return probed
+
+
+def _module_index(tree: TreeReader, roots: Sequence[str]) -> ModuleIndex:
+    files: list[str] = []
+    for root in dict.fromkeys(normalize_root(r) for r in roots):
+        if not root or tree.is_dir(root):
+            files.extend(_python_files(tree, root))
+    return build_module_index(files, roots)
+
+
+def run_check(
+    tree: TreeReader,
+    config: CheckConfig,
+    *,
+    paths: Sequence[str] = (),
+    domain: str | None = None,
+    audience: str | None = None,
+    rules: Collection[str] | None = None,
+    ignore: Collection[str] = (),
+    cache_dir: Path | None = None,
+    jobs: int | None = None,
+    baseline: BaselineKeys | None = None,
+    today: dt.date | None = None,
+    parallel_min: int = PARALLEL_MIN,
+) -> CheckResult:
+    """Check the Python files below `paths` (repo-relative; default: the configured source
+    roots, else the whole tree), optionally only one domain / audience and some rules.
+
+    `rules` selects layer rules (None: all); the meta rules (PARSE_ERROR, BAD_SUPPRESSION,
+    EXPIRED_DEBT, STALE_DEBT) always run unless named in `ignore`. Facts are cached in
+    `cache_dir` when given. Raises UsageError (exit 2) for missing paths or unknown names."""
+    topology = Topology(config)
+    wanted_audience = _check_options(topology, rules, ignore, audience)
+    enabled = enabled_rules(rules, ignore)
+    files = _checked_paths(tree, paths, config)
+    if domain is not None or wanted_audience is not None:
+        files = [
+            f
+            for f in files
+            if (domain is None or topology.locate(f).domain == domain)
+            and (wanted_audience is None or topology.locate(f).audience == wanted_audience)
+        ]
+    cache = FactsCache(cache_dir) if cache_dir is not None else None
+    scan = FactsScanner(cache, jobs or default_jobs(), parallel_min)
+    unlayered = _read_and_scan(tree, files, topology, scan)
+    roots = config.source_roots or discover_source_roots(tree, scan.facts, config.hoc_packages)
+    headers: dict[str, Header] = {p: f.header for p, f in scan.facts.items()}
+
+    def header_of(path: str) -> Header:
+        found = headers.get(path)
+        if found is None:
+            try:
+                found = probe_header(tree.read_bytes(path))
+            except OSError:
+                found = Header()
+            headers[path] = found
+        return found
+
+    checker = LayerRules(config, topology, _module_index(tree, roots), header_of, enabled)
+    raw: list[Finding] = []
+    infos: dict[str, FileInfo] = {}
+    for path in files:
+        facts = scan.facts.get(path)
+        if facts is None:
+            infos[path] = checker.file_info(path, unlayered.get(path, Header()))
+            continue
+        found, infos[path] = checker.check(path, facts)
+        raw.extend(found)
+
+    triaged = apply_suppressions(raw, {p: f.suppressions for p, f in scan.facts.items()})
+    narrowed_rules = rules is not None or bool(ignore)
+    filtered = narrowed_rules or domain is not None or audience is not None
+    debt = apply_debt(
+        triaged,
+        config.debt,
+        today or dt.date.today(),
+        checked_files=files,
+        rules=enabled if narrowed_rules else None,
+        filtered=filtered or any(clean(p) for p in paths),
+    )
+    findings = debt.findings + debt_findings(debt, config, enabled)
+    fixed = 0
+    if baseline is not None:
+        findings, fixed = apply_baseline(findings, baseline)
+    stats = CheckStats(
+        files=len(files),
+        lines=scan.lines,
+        parsed=scan.parsed,
+        cached=scan.cached,
+        skipped=len(unlayered),
+        workers=scan.workers,
+        source_roots=tuple(roots),
+        roots_discovered=not config.source_roots,
+    )
+    return CheckResult(
+        findings=tuple(findings),
+        files=infos,
+        stale_debt=debt.stale,
+        expired_debt=debt.expired,
+        baseline_fixed=fixed,
+        stats=stats,
+    )
+
+
+def check_topology(config: CheckConfig) -> Topology:
+    """The topology (folder layer, audience, domain of a path) the planner can query."""
+    return Topology(config)

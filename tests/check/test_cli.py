@@ -1,0 +1,129 @@
+"""`hoc-migrate check` through typer's CliRunner: exit codes, formats, baseline, filters."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from hoc_migrate.cli import app
+
+HOC = "backend/app/hoc/cus/integrations"
+CLEAN = "# Layer: L6 — Drivers\n# AUDIENCE: CUSTOMER\nimport sqlalchemy\n"
+
+
+def write(root: Path, files: dict[str, str]) -> Path:
+    for path, text in files.items():
+        (root / path).parent.mkdir(parents=True, exist_ok=True)
+        (root / path).write_text(text, encoding="utf-8")
+    return root
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    (tmp_path / ".git").mkdir()  # the repository root marker the CLI looks for
+    return write(
+        tmp_path,
+        {
+            f"{HOC}/drivers/store.py": CLEAN,
+            f"{HOC}/engines/iam_service.py": "# Layer: L5 — Domain Engines\nimport sqlmodel\n",
+        },
+    )
+
+
+def run(repo: Path, *args: str) -> tuple[int, str, str]:
+    runner = CliRunner()
+    result = runner.invoke(app, ["check", "--repo", str(repo), *args])
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_errors_exit_1_with_text_grouped_by_rule(repo: Path) -> None:
+    code, out, err = run(repo, str(repo / HOC))
+    assert code == 1
+    assert "BANNED_NAMING: 1 error" in out and "SQLALCHEMY_RUNTIME: 1 error" in out
+    assert out.rstrip().endswith("2 errors, 0 warnings in 2 files")
+    assert "checked 2 files" in err and "source roots: backend (found)" in err
+
+
+def test_clean_tree_exits_0(repo: Path) -> None:
+    (repo / HOC / "engines" / "iam_service.py").unlink()
+    code, out, _ = run(repo)
+    assert code == 0
+    assert out.strip() == "0 errors, 0 warnings in 1 file"
+
+
+def test_json_sarif_and_github_formats(repo: Path) -> None:
+    code, out, _ = run(repo, "--format", "json")
+    assert code == 1 and json.loads(out)["summary"]["errors"] == 2
+    code, out, _ = run(repo, "-f", "sarif")
+    assert json.loads(out)["version"] == "2.1.0"
+    code, out, _ = run(repo, "-f", "github", "--select", "BANNED_NAMING")
+    assert out.splitlines()[0].startswith(f"::error file={HOC}/engines/iam_service.py,line=1")
+
+
+def test_select_ignore_and_domain_filters(repo: Path) -> None:
+    assert run(repo, "--ignore", "BANNED_NAMING,SQLALCHEMY_RUNTIME")[0] == 0
+    assert run(repo, "--domain", "policies")[0] == 0
+    assert run(repo, "--audience", "fdr")[0] == 0
+    code, _, err = run(repo, "--select", "NOPE")
+    assert code == 2 and "unknown rule NOPE" in err
+
+
+def test_write_baseline_then_only_new_findings_fail(repo: Path) -> None:
+    code, _, err = run(repo, "--write-baseline")
+    assert code == 0 and "wrote 2 findings" in err
+    baseline = repo / ".hoc-migrate" / "baseline.json"
+    assert json.loads(baseline.read_text())["findings"][0]["rule"] == "BANNED_NAMING"
+    assert run(repo, "--baseline", str(baseline))[0] == 0
+    write(repo, {f"{HOC}/engines/x_service.py": "# Layer: L5\n"})
+    code, out, _ = run(repo, "--baseline", str(baseline))
+    assert code == 1 and "x_service.py" in out and "iam_service.py" not in out
+
+
+def test_output_file_and_cache(repo: Path) -> None:
+    code, out, err = run(repo, "-f", "json", "-o", str(repo / "report.json"))
+    assert code == 1 and out == ""
+    assert json.loads((repo / "report.json").read_text())["summary"]["errors"] == 2
+    assert "2 errors" in err
+    _, _, err = run(repo)
+    assert "(0 parsed, 2 from cache" in err
+    _, _, err = run(repo, "--no-cache")
+    assert "(2 parsed, 0 from cache" in err
+
+
+def test_could_not_run_exits_2_with_one_clear_message(repo: Path, tmp_path: Path) -> None:
+    code, _, err = run(repo, str(repo / "missing"))
+    assert code == 2 and "no such path" in err and "missing" in err
+    code, _, err = run(repo, "-o", str(tmp_path.parent / "outside.json"))
+    assert code == 2 and "outside the repository" in err
+    code, _, err = run(repo, "--format", "xml")
+    assert code == 2 and "unknown format" in err
+    code, _, err = run(repo, "--baseline", str(repo / "nope.json"))
+    assert code == 2 and "baseline file not found" in err
+
+
+def test_bad_config_lists_every_problem_and_exits_2(repo: Path) -> None:
+    (repo / "pyproject.toml").write_text(
+        "[tool.hoc-migrate]\nsource_rots = ['backend']\ncache = 'yes'\n"
+        "severity = {CROSS_DOMAIN = 'fatal'}\n"
+    )
+    code, out, err = run(repo)
+    assert code == 2 and out == ""
+    assert "3 problems" in err
+    assert "source_rots: unknown key (did you mean 'source_roots'?)" in err
+    assert "cache: expected true or false" in err and "severity.CROSS_DOMAIN" in err
+
+
+def test_explicit_config_file(repo: Path) -> None:
+    config = repo / "strict.toml"
+    config.write_text("banned_patterns = ['*_engine.py']\nsource_roots = ['backend']\n")
+    write(repo, {f"{HOC}/engines/a_engine.py": "# Layer: L5\n"})
+    code, out, err = run(repo, "--config", str(config), "--select", "BANNED_NAMING")
+    assert code == 1 and "a_engine.py" in out and "iam_service.py" not in out
+    assert "source roots: backend\n" in err  # configured, not found
+    code, _, err = run(repo, "--config", str(repo / "none.toml"))
+    assert code == 2 and "no such configuration file" in err
+    code, _, err = run(repo, "--audience", "martians")
+    assert code == 2 and "unknown audience" in err
