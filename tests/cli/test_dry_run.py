@@ -118,15 +118,21 @@ def test_json_format_gives_the_change_set_as_data(repo_factory) -> None:  # type
 @pytest.mark.parametrize(
     ("plan", "message"),
     [
-        ("name: x\nsteps:\n  - move: {from: src/app/nope.py, to: src/app/y.py}\n",
-         "plan.yaml:4: step 1 (move): 'from' does not exist: src/app/nope.py"),
-        ("name: x\nsteps:\n  - move: {from: src/app/engines/loop.py}\n",
-         "plan.yaml:4: step 1 (move): 'to' is required"),
+        (
+            "name: x\nsteps:\n  - move: {from: src/app/nope.py, to: src/app/y.py}\n",
+            "plan.yaml:4: step 1 (move): 'from' does not exist: src/app/nope.py",
+        ),
+        (
+            "name: x\nsteps:\n  - move: {from: src/app/engines/loop.py}\n",
+            "plan.yaml:4: step 1 (move): 'to' is required",
+        ),
         ("steps: 3\n", "'name' is required"),
     ],
 )
 def test_invalid_plans_exit_2_and_write_nothing(repo_factory, plan: str, message: str) -> None:  # type: ignore[no-untyped-def]
-    repo = repo_factory({**PACKAGE, "plan.yaml": plan.replace("steps:", "source_roots: [src]\nsteps:", 1)})
+    repo = repo_factory(
+        {**PACKAGE, "plan.yaml": plan.replace("steps:", "source_roots: [src]\nsteps:", 1)}
+    )
     before = snapshot(repo)
     code, out, err = run(repo, "dry-run", "plan.yaml")
     assert code == 2

@@ -102,7 +102,9 @@ def test_hostile_or_broken_yaml_is_refused_with_one_clear_message(
 
 def test_billion_laughs_is_refused_before_expansion(tmp_path: Path) -> None:
     lines = ['a0: &a0 ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
-    lines += [f"a{i}: &a{i} [*a{i - 1},*a{i - 1},*a{i - 1},*a{i - 1},*a{i - 1}]" for i in range(1, 12)]
+    lines += [
+        f"a{i}: &a{i} [*a{i - 1},*a{i - 1},*a{i - 1},*a{i - 1},*a{i - 1}]" for i in range(1, 12)
+    ]
     with pytest.raises(PlanError, match="aliases"):
         load_plan(write(tmp_path, "\n".join(lines) + "\n"))
 
