@@ -7,8 +7,10 @@ works on its own copy of the same tree, and its outcome is checked: how many mod
 import the old name, how many import the new one. Also: our typical-case time on a tree ten
 times bigger (time should follow the number of importers, not the size of the tree).
 
-* ours: read every file, text prefilter (`may_reference`), transform the candidates with
-  `rewrite_module_references`, write the changed files, move the file; one process.
+* ours: what `hoc-migrate plan` runs, a one-step plan (`move`) through `prepare_migration`
+  and `compute` (list and read every file through the repository view, prefilter, rewrite
+  the candidates in a batch, fast path or LibCST, in parallel when there are many), then the
+  change set written into the copy.
 * rope: `rope.refactor.move.MoveModule` into the destination package (one process).
 * LibCST: `python -m libcst.tool codemod rename.RenameCommand` (all cores), then the file
   is moved (RenameCommand rewrites references only).
@@ -24,14 +26,17 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from codemods.move_module import may_reference, rewrite_module_references  # noqa: E402
+from hoc_migrate.adapters.codemod_runner import LibcstCodemods  # noqa: E402
+from hoc_migrate.core.changes import ChangeKind, ChangeSet  # noqa: E402
+from hoc_migrate.ports import ReferenceFile  # noqa: E402
+from hoc_migrate.services.migration import compute, prepare_migration  # noqa: E402
 
 OLD = "bench.core.target"
 NEW = "bench.schemas.target"
@@ -160,30 +165,72 @@ def module_of(root: Path, path: Path) -> tuple[str, bool]:
 # --- the three tools --------------------------------------------------------------------
 
 
+class TimedCodemods(LibcstCodemods):
+    """The planner's codemods, timing the prefilter and the batch rewrite."""
+
+    def __init__(self) -> None:
+        self.prefilter = self.rewrite = 0.0
+        self.candidates = 0
+
+    def may_reference(self, source: bytes, *, renames: Mapping[str, str]) -> bool:
+        start = time.perf_counter()
+        try:
+            return super().may_reference(source, renames=renames)
+        finally:
+            self.prefilter += time.perf_counter() - start
+
+    def rewrite_references_batch(
+        self,
+        files: Sequence[ReferenceFile],
+        *,
+        renames: Mapping[str, str],
+        names: Sequence[str] | None = None,
+    ) -> list[bytes]:
+        start = time.perf_counter()
+        try:
+            return super().rewrite_references_batch(files, renames=renames, names=names)
+        finally:
+            self.rewrite += time.perf_counter() - start
+            self.candidates += len(files)
+
+
+def write_changes(root: Path, changes: ChangeSet) -> None:
+    """What applying does to the files (without git): deletions first, then contents."""
+    after = set(changes.paths_after())
+    for change in changes.changes:
+        if change.kind is ChangeKind.RENAMED and change.old_path not in after:
+            (root / str(change.old_path)).unlink()
+        elif change.kind is ChangeKind.DELETED and change.path not in after:
+            (root / change.path).unlink()
+    for change in changes.changes:
+        if change.after is not None:
+            path = root / change.path
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(change.after)
+
+
 def run_ours(root: Path) -> dict[str, float]:
-    """Returns its phases: reading and prefiltering every file, rewriting the candidates."""
-    renames = {OLD: NEW}
+    """The planner on a one-step plan; returns the phases (seconds) and the candidates."""
+    plan = root.parent / f"{root.name}.plan.yaml"  # outside the tree, as a user's plan may be
+    plan.write_text(
+        "name: bench-move\nsource_roots: ['.']\nsteps:\n"
+        f"  - move: {{from: {OLD_PATH}, to: {NEW_PATH}}}\n",
+        encoding="utf-8",
+    )
     start = time.perf_counter()
-    candidates = []
-    for path in python_files(root):
-        module, is_package = module_of(root, path)
-        source = path.read_text(encoding="utf-8")
-        moved_from = OLD if module == OLD else None
-        if moved_from or may_reference(source, module=module, renames=renames):
-            candidates.append((path, module, is_package, source, moved_from))
-    scanned = time.perf_counter()
-    for path, module, is_package, source, moved_from in candidates:
-        result = rewrite_module_references(
-            source, module=module, is_package=is_package, renames=renames, moved_from=moved_from
-        )
-        if result is not source:
-            path.write_text(result, encoding="utf-8")
-    (root / OLD_PATH).rename(root / NEW_PATH)
-    rewritten = time.perf_counter()
+    migration = prepare_migration(plan, root)
+    codemods = TimedCodemods()
+    migration.codemods = codemods
+    result = compute(migration)
+    planned = time.perf_counter()
+    write_changes(root, result.changes)
+    written = time.perf_counter()
     return {
-        "read+prefilter": scanned - start,
-        "rewrite": rewritten - scanned,
-        "candidates": len(candidates),
+        "prefilter": codemods.prefilter,
+        "rewrite": codemods.rewrite,
+        "rest of plan": planned - start - codemods.prefilter - codemods.rewrite,
+        "write": written - planned,
+        "candidates": codemods.candidates,
     }
 
 
@@ -392,14 +439,18 @@ def print_table(runs: list[Run]) -> None:
         else:
             o = r.result
             print(f"{line}  {o.still_old:9} {o.now_new:7} {o.failing:7}")
-    print("\nours, by phase (read+prefilter: every file; rewrite: parse, transform, write):")
+    print(
+        "\nours, by phase (rest of plan: list and read every file, overlay and diffs; "
+        "rewrite: fast path or LibCST on the candidates; write: the change set to disk):"
+    )
     for r in runs:
         if r.tool == "ours" and r.phases:
             p = r.phases
             print(
                 f"  {r.case:9} {r.modules:6} modules, {r.importers:5} importers: "
-                f"read+prefilter {p['read+prefilter']:6.2f}s, rewrite {p['rewrite']:6.2f}s "
-                f"({p['candidates']:.0f} candidates)"
+                f"prefilter {p['prefilter']:5.2f}s, rewrite {p['rewrite']:5.2f}s "
+                f"({p['candidates']:.0f} candidates), rest of plan {p['rest of plan']:5.2f}s, "
+                f"write {p['write']:5.2f}s"
             )
     ours_runs = {(r.case, r.modules): r for r in runs if r.tool == "ours"}
     small = ours_runs.get(("typical", min(m for _c, m in ours_runs)))

@@ -20,6 +20,7 @@ import libcst as cst
 from libcst.codemod import CodemodContext
 
 from codemods._dotted import FilePlace, Renames, file_place, is_within, last
+from codemods._fast_path import fast_rewrite
 from codemods._import_scan import ImportScan
 from codemods._rewriter import InsertImports, Rewriter
 
@@ -75,7 +76,43 @@ def rewrite_module_references(
     Returns `source` itself when nothing changes; raises `libcst.ParserSyntaxError` when
     the source does not parse. References left alone on purpose (a name bound to several
     modules) are described in `warnings`, if given.
+
+    Most files take a fast path (`codemods/_fast_path.py`: stdlib `ast` and text splices,
+    proven to give the same bytes); the rest are rewritten with LibCST.
     """
+    fast = fast_rewrite(
+        source,
+        module=module,
+        is_package=is_package,
+        renames=renames,
+        names=names,
+        moved_from=moved_from,
+    )
+    if fast is not None:
+        return fast
+    return _rewrite_with_libcst(
+        source,
+        module=module,
+        is_package=is_package,
+        renames=renames,
+        names=names,
+        moved_from=moved_from,
+        warnings=warnings,
+    )
+
+
+def _rewrite_with_libcst(
+    source: str,
+    *,
+    module: str,
+    is_package: bool,
+    renames: Mapping[str, str],
+    names: Sequence[str] | None = None,
+    moved_from: str | None = None,
+    warnings: list[str] | None = None,
+) -> str:
+    """`rewrite_module_references` through LibCST only (the reference the fast path
+    must equal)."""
     tree = cst.parse_module(source)
     place = file_place(module, is_package, Renames(renames), moved_from)
     new_tree, found = rewrite_tree(tree, Renames(renames, names), place)

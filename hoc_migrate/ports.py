@@ -8,7 +8,7 @@ from typing import Protocol
 
 from hoc_migrate.core.tree import TreeReader
 
-__all__ = ["Extraction", "SourceCodemods", "Split", "TreeReader"]
+__all__ = ["Extraction", "ReferenceFile", "SourceCodemods", "Split", "TreeReader"]
 
 
 @dataclass(frozen=True)
@@ -33,6 +33,17 @@ class Split:
     explanation: tuple[str, ...] = field(default_factory=tuple)
 
 
+@dataclass(frozen=True)
+class ReferenceFile:
+    """One file for `rewrite_references_batch`: its bytes and its place in the module tree."""
+
+    path: str
+    source: bytes
+    module: str
+    is_package: bool
+    moved_from: str | None = None  # the file's old module, when this step moved it
+
+
 class SourceCodemods(Protocol):
     """The per-file transforms (LibCST codemods), behind a boundary so services stay free of
     libcst. Sources are bytes as on disk (encoding, BOM and line endings are kept). Parse
@@ -51,6 +62,18 @@ class SourceCodemods(Protocol):
         names: Sequence[str] | None = None,
         moved_from: str | None = None,
     ) -> bytes: ...
+
+    def rewrite_references_batch(
+        self,
+        files: Sequence[ReferenceFile],
+        *,
+        renames: Mapping[str, str],
+        names: Sequence[str] | None = None,
+    ) -> list[bytes]:
+        """`rewrite_references` for every file (possibly in parallel): the results in the
+        order of `files`. On failure, raises the error of the first failing file in that
+        order, as `rewrite_references` would have."""
+        ...
 
     def read_header(self, source: bytes) -> Mapping[str, str]:
         """The header block's fields ('Layer', 'AUDIENCE', 'Role', ...); empty when none."""

@@ -139,9 +139,14 @@ class Overlay:
         if path in self._entries:
             self._entries[path].content = content
         elif self.is_file(path):
-            entry = self._take(path)
-            entry.content = content
-            self._entries[path] = entry
+            # An untouched base file (`_take` without reading what is overwritten anyway).
+            self._gone.add(path)
+            self._entries[path] = _Entry(identity=path, content=content)
+        elif path in self._gone and all(e.identity != path for e in self._entries.values()):
+            # A base file deleted and then written again is that file, modified (or not at
+            # all), never a deletion plus an unrelated new file at the same path. (The path
+            # stays in `_gone`: the entry, not the base, holds its content from now on.)
+            self._entries[path] = _Entry(identity=path, content=content)
         else:
             self._entries[path] = _Entry(identity=f"new:{next(_ids)}", content=content)
 

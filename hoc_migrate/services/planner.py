@@ -13,7 +13,7 @@ from hoc_migrate.core.changes import ChangeSet, Overlay, diff_states
 from hoc_migrate.core.errors import HocMigrateError
 from hoc_migrate.core.plan import Plan
 from hoc_migrate.ports import SourceCodemods, TreeReader
-from hoc_migrate.services.references import find_references
+from hoc_migrate.services.references import find_references, stub_references
 from hoc_migrate.services.step_context import PlanContext, Reference, StepOutcome, Topology
 from hoc_migrate.services.steps import STEP_HANDLERS
 
@@ -59,4 +59,5 @@ def compute_plan(
         outcomes.append(outcome)
     moved = {old: new for o in outcomes for old, new in o.module_renames.items()}
     refs = find_references(overlay, moved) if moved else []
+    refs += stub_references(overlay, {old: new for o in outcomes for old, new in o.renames})
     return PlanResult(plan, outcomes, overlay.change_set(), overlay, refs)

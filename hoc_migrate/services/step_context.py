@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
 from hoc_migrate.core.changes import ChangeSet, Overlay, OverlayState
 from hoc_migrate.core.errors import PlanError, Problem
-from hoc_migrate.core.modules import module_for_path
+from hoc_migrate.core.modules import module_for_path, normalize_root
 from hoc_migrate.core.plan import Plan, Step
-from hoc_migrate.ports import SourceCodemods
+from hoc_migrate.ports import ReferenceFile, SourceCodemods
+
+# `from .x import y`, `from . import y`, `from \\<newline> .x import y`: a relative import.
+_RELATIVE_IMPORT = re.compile(rb"\bfrom[\s\\]+\.")
 
 
 class Topology(Protocol):
@@ -59,7 +63,8 @@ class PlanContext:
         """Every module under the source roots, as the tree stands now."""
         out: list[str] = []
         for root in self.source_roots:
-            out.extend(p for p in self.tree.iter_files(root) if p.endswith(".py"))
+            # '.' (the repository root) lists as '', which is how the tree names it.
+            out.extend(p for p in self.tree.iter_files(normalize_root(root)) if p.endswith(".py"))
         return sorted(set(out))
 
     def module_of(self, path: str) -> str | None:
@@ -95,26 +100,26 @@ class PlanContext:
         `moved` maps a file's new path to its old module name, for files this step moved
         (their own relative imports must be re-based even when they mention nothing)."""
         moved = moved or {}
-        changed = []
+        files: list[ReferenceFile] = []
         for path in self.python_files():
             if path in skip:
                 continue
-            module = self.module_of(path)
+            source = self.tree.read_bytes(path)  # read once: the batch gets these bytes
+            mentions = self.codemods.may_reference(source, renames=renames)
+            # A moved file needs the codemod only for its relative imports or a mention:
+            # a large generated module without either is moved as it is, unparsed.
+            if not mentions and (path not in moved or not _RELATIVE_IMPORT.search(source)):
+                continue
+            module = self.module_of(path)  # after the prefilter: it costs more than a read
             if module is None:
                 continue
-            source = self.tree.read_bytes(path)
-            if path not in moved and not self.codemods.may_reference(source, renames=renames):
-                continue
-            result = self.codemods.rewrite_references(
-                source,
-                path=path,
-                module=module,
-                is_package=path.endswith("/__init__.py"),
-                renames=renames,
-                names=names,
-                moved_from=moved.get(path),
-            )
-            if result != source:
-                self.tree.write(path, result)
-                changed.append(path)
+            is_package = path.endswith("/__init__.py")
+            files.append(ReferenceFile(path, source, module, is_package, moved.get(path)))
+        # In path order, so that a parse error names the first broken file.
+        results = self.codemods.rewrite_references_batch(files, renames=renames, names=names)
+        changed = []
+        for file, result in zip(files, results, strict=True):
+            if result != file.source:
+                self.tree.write(file.path, result)
+                changed.append(file.path)
         return changed
