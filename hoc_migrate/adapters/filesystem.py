@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import errno
 import os
+import stat
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -28,59 +30,146 @@ SKIPPED_DIRS = frozenset(
     }
 )
 
+#: What tells a file's content changed without reading it (as git's index and ruff's cache
+#: do): size, mtime_ns, ctime_ns, inode, device.
+FileStat = tuple[int, int, int, int, int]
+
+# Opening with O_NOFOLLOW fails on a symlink: a plain file is then read without resolving
+# its path (0 where the flag does not exist: every file is then checked for being a link).
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+_LINK_ERRORS = frozenset({errno.ELOOP, errno.EMLINK})  # EMLINK: FreeBSD's answer
+
+
+def _skipped(name: str) -> bool:
+    return name in SKIPPED_DIRS or name.endswith(".egg-info")
+
 
 class DiskTree:
-    """Reads files below `root`. Never follows a symlinked directory (no loops, nothing
-    outside the root), and refuses paths that would leave the root."""
+    """Reads files below `root`. Never follows a symlinked directory while listing (no
+    loops, nothing outside the root), and refuses paths that would leave the root.
+
+    The root is resolved once; a path is then confined without resolving it: `..`, absolute
+    paths and symlinks are the only ways out, so a plain relative path is checked by its
+    folder (resolved once per folder and remembered) and by whether the file itself is a
+    symlink (resolved only then)."""
 
     def __init__(self, root: Path) -> None:
         self.root = root.resolve()
         if not self.root.is_dir():
             raise UsageError(f"not a folder: {root}")
+        self._root = str(self.root)
+        self._folders_inside: dict[str, bool] = {"": True}
 
-    def _abs(self, path: str) -> Path:
-        p = (self.root / path) if path else self.root
-        # Resolve symlinks so that a link pointing outside the repository is refused.
-        resolved = p.resolve()
-        if resolved != self.root and self.root not in resolved.parents:
+    def _inside(self, resolved: str) -> bool:
+        return resolved == self._root or resolved.startswith(self._root.rstrip(os.sep) + os.sep)
+
+    def _folder_inside(self, folder: str) -> bool:
+        known = self._folders_inside.get(folder)
+        if known is not None:
+            return known
+        resolved = os.path.realpath(os.path.join(self._root, folder))
+        inside = self._inside(resolved)
+        if os.path.isdir(resolved):  # remember real folders only: a missing one may appear
+            self._folders_inside[folder] = inside
+        return inside
+
+    def _abs(self, path: str, *, final_checked: bool = False) -> str:
+        """The absolute path of repo-relative `path`; UsageError when it leaves the root.
+        `final_checked`: the caller refuses or checks a symlink as the last segment itself."""
+        if not path:
+            return self._root
+        parts = path.replace(os.sep, "/").split("/")
+        full = os.path.join(self._root, path)
+        if os.path.isabs(path) or ".." in parts:
+            plain = False  # resolve the whole path, as a user could write anything
+        else:
+            plain = self._folder_inside("/".join(parts[:-1])) and (
+                final_checked or not os.path.islink(full)
+            )
+        if not plain and not self._inside(os.path.realpath(full)):
             raise UsageError(f"path leaves the repository: {path}")
-        return p
+        return full
 
     def iter_files(self, under: str = "") -> Iterator[str]:
         start = self._abs(under)
-        if start.is_file():
+        if os.path.isfile(start):
             yield under
             return
         prefix = f"{under.rstrip('/')}/" if under else ""
-        for dirpath, dirnames, filenames in os.walk(start, followlinks=False):
-            dirnames[:] = sorted(
-                d
-                for d in dirnames
-                if d not in SKIPPED_DIRS
-                and not d.endswith(".egg-info")
-                and not os.path.islink(os.path.join(dirpath, d))
-            )
-            rel_dir = os.path.relpath(dirpath, start).replace(os.sep, "/")
-            rel_dir = "" if rel_dir == "." else rel_dir + "/"
-            for name in sorted(filenames):
-                full = os.path.join(dirpath, name)
-                if os.path.isfile(full):  # skips dangling links, sockets, fifos
-                    yield f"{prefix}{rel_dir}{name}"
+        yield from self._walk(start, prefix)
+
+    def _walk(self, folder: str, prefix: str) -> Iterator[str]:
+        # Files first, then each subfolder, all sorted: the order os.walk(top-down) gives.
+        # Only real folders and regular files, as in a git tree: a symlinked file is not
+        # source (and may point outside the repository); dangling links, sockets, fifos
+        # neither; a symlinked folder is never entered.
+        try:
+            with os.scandir(folder) as entries:
+                listed = list(entries)
+        except OSError:
+            return
+        files = sorted(e.name for e in listed if e.is_file(follow_symlinks=False))
+        folders = sorted(
+            e.name for e in listed if e.is_dir(follow_symlinks=False) and not _skipped(e.name)
+        )
+        for name in files:
+            yield prefix + name
+        for name in folders:
+            yield from self._walk(os.path.join(folder, name), f"{prefix}{name}/")
 
     def read_bytes(self, path: str) -> bytes:
-        return self._abs(path).read_bytes()
+        full = self._abs(path, final_checked=True)
+        try:
+            fd = os.open(full, os.O_RDONLY | _NOFOLLOW | getattr(os, "O_BINARY", 0))
+        except OSError as exc:
+            if exc.errno not in _LINK_ERRORS:
+                raise
+            fd = -1
+        if fd == -1 or not _NOFOLLOW:
+            # A symlink (or no O_NOFOLLOW here): read it only if it stays inside the root.
+            if fd != -1:
+                os.close(fd)
+            if not self._inside(os.path.realpath(full)):
+                raise UsageError(f"path leaves the repository: {path}")
+            return Path(full).read_bytes()
+        with open(fd, "rb") as handle:
+            return handle.read()
+
+    def file_stat(self, path: str) -> FileStat | None:
+        """Size, times and identity of a regular file (None: missing, a symlink, not a
+        file), for telling an unchanged file without reading it."""
+        try:
+            found = os.stat(self._abs(path, final_checked=True), follow_symlinks=False)
+        except (OSError, UsageError):
+            return None
+        if not stat.S_ISREG(found.st_mode):
+            return None
+        return (found.st_size, found.st_mtime_ns, found.st_ctime_ns, found.st_ino, found.st_dev)
 
     def exists(self, path: str) -> bool:
         try:
-            return self._abs(path).exists()
+            return os.path.exists(self._abs(path))
         except UsageError:
             return False
 
     def is_dir(self, path: str) -> bool:
         try:
-            return self._abs(path).is_dir()
+            return os.path.isdir(self._abs(path))
         except UsageError:
             return False
 
     def is_symlink(self, path: str) -> bool:
         return (self.root / path).is_symlink()
+
+    def symlinks(self, under: str) -> list[str]:
+        """The symbolic links below folder `under` (files and folders), never followed."""
+        start = self.root / under
+        if start.is_symlink() or not start.is_dir():
+            return []
+        found = []
+        for dirpath, dirnames, filenames in os.walk(start, followlinks=False):
+            rel = os.path.relpath(dirpath, self.root).replace(os.sep, "/")
+            for name in sorted(dirnames + filenames):
+                if os.path.islink(os.path.join(dirpath, name)):
+                    found.append(f"{rel}/{name}")
+        return sorted(found)

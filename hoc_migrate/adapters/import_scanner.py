@@ -8,12 +8,14 @@ or not decodable yields facts with a `parse_error`, never an exception.
 from __future__ import annotations
 
 import ast
+import gc
 import io
 import re
 import tokenize
 import warnings
-from bisect import bisect_left
-from collections.abc import Sequence
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 from hoc_migrate.core.layers.facts import (
@@ -116,12 +118,8 @@ def _is_route_decorator(node: ast.expr) -> bool:
     return any(k.arg == "path" for k in node.keywords)
 
 
-# Statements that may hold other statements; all others are leaves for this scanner.
-_COMPOUND = (
-    ast.FunctionDef,
-    ast.AsyncFunctionDef,
-    ast.ClassDef,
-    ast.If,
+# Statements holding statement lists besides def, class and if (visited the same way).
+_NESTED = (
     ast.For,
     ast.AsyncFor,
     ast.While,
@@ -162,81 +160,93 @@ def _candidate_lines(text: str) -> list[int]:
     return lines
 
 
+def _first_line(node: ast.stmt) -> int:
+    decorators = getattr(node, "decorator_list", None)
+    return decorators[0].lineno if decorators else node.lineno
+
+
+def _last_line(node: ast.stmt) -> int:
+    return node.end_lineno or node.lineno
+
+
 class _Collector:
-    """Walks statements only, and only into compound statements whose lines include a
-    candidate line: most function bodies import nothing and are skipped."""
+    """Visits only the statements that hold a candidate line, found by binary search in
+    each statement list (their first and last lines never decrease): most statements, and
+    most function bodies, import nothing and are never looked at. Every import statement
+    holds a candidate line (its keyword), as does every route call and route decorator
+    (`_ROUTE_HINT_RE`)."""
 
     def __init__(self, candidates: list[int]) -> None:
         self.imports: list[ImportFact] = []
         self.routes: list[int] = []
         self.candidates = candidates
 
-    def _worth_visiting(self, node: ast.stmt) -> bool:
-        start = node.lineno
-        decorators = getattr(node, "decorator_list", None)
-        if decorators:
-            start = min(start, *(d.lineno for d in decorators))
-        at = bisect_left(self.candidates, start)
-        return at < len(self.candidates) and self.candidates[at] <= (node.end_lineno or start)
+    def walk(self, body: _Body, lo: int, hi: int, type_checking: bool, in_function: bool) -> None:
+        """Visit the statements of `body` holding any of the lines candidates[lo:hi]."""
+        candidates = self.candidates
+        at = 0
+        while lo < hi:
+            line = candidates[lo]
+            at = bisect_left(body, line, at, key=_last_line)  # the first not ending before
+            if at == len(body):
+                return
+            node = body[at]
+            first = _first_line(node)
+            if first > line:  # a line between statements (a comment, a blank line)
+                lo = bisect_left(candidates, first, lo, hi)
+                continue
+            inside = bisect_right(candidates, _last_line(node), lo, hi)
+            self._visit(node, lo, inside, type_checking, in_function)
+            at += 1
+            if at == len(body):
+                return
+            # From the next statement's first line: `import a; import b` share one line.
+            lo = bisect_left(candidates, _first_line(body[at]), lo, hi)
 
-    def walk(self, body: _Body, type_checking: bool, in_function: bool) -> None:
-        for node in body:
-            if isinstance(node, ast.Import):
-                names = tuple(a.name for a in node.names)
-                self._add(node, "", names, 0, type_checking, in_function)
-            elif isinstance(node, ast.ImportFrom):
-                names = tuple(a.name for a in node.names)
-                module, level = node.module or "", node.level or 0
-                self._add(node, module, names, level, type_checking, in_function)
-            elif isinstance(node, ast.Expr):
-                call = node.value
-                if (
-                    isinstance(call, ast.Call)
-                    and isinstance(call.func, ast.Attribute)
-                    and call.func.attr in ROUTE_CALLS
-                ):
-                    self.routes.append(node.lineno)
-            elif isinstance(node, _COMPOUND) and self._worth_visiting(node):
-                self._compound(node, type_checking, in_function)
-
-    def _compound(self, node: ast.stmt, type_checking: bool, in_function: bool) -> None:
-        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+    def _visit(
+        self, node: ast.stmt, lo: int, hi: int, type_checking: bool, in_function: bool
+    ) -> None:
+        if isinstance(node, ast.Import | ast.ImportFrom):
+            self._add(node, type_checking, in_function)
+        elif isinstance(node, ast.Expr):
+            call = node.value
+            if (
+                isinstance(call, ast.Call)
+                and isinstance(call.func, ast.Attribute)
+                and call.func.attr in ROUTE_CALLS
+            ):
+                self.routes.append(node.lineno)
+        elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
             self.routes.extend(d.lineno for d in node.decorator_list if _is_route_decorator(d))
-            self.walk(node.body, type_checking, True)
+            self.walk(node.body, lo, hi, type_checking, True)
         elif isinstance(node, ast.ClassDef):
-            self.walk(node.body, type_checking, in_function)
+            self.walk(node.body, lo, hi, type_checking, in_function)
         elif isinstance(node, ast.If):
             test = _type_checking_test(node.test)
-            self.walk(node.body, type_checking or test == 1, in_function)
-            self.walk(node.orelse, type_checking or test == -1, in_function)
-        else:
-            self._nested(node, type_checking, in_function)
-
-    def _nested(self, node: ast.stmt, type_checking: bool, in_function: bool) -> None:
-        # for/while/with/try/match: every statement list they hold, in source order.
-        for name in ("body", "handlers", "orelse", "finalbody", "cases"):
-            block = getattr(node, name, None)
-            if not block:
-                continue
-            if name in ("handlers", "cases"):  # except handlers, match cases: their bodies
-                for item in block:
-                    self.walk(item.body, type_checking, in_function)
-            else:
-                self.walk(block, type_checking, in_function)
+            self.walk(node.body, lo, hi, type_checking or test == 1, in_function)
+            self.walk(node.orelse, lo, hi, type_checking or test == -1, in_function)
+        elif isinstance(node, _NESTED):
+            # for/while/with/try/match: every statement list they hold, in source order.
+            for name in ("body", "handlers", "orelse", "finalbody", "cases"):
+                block = getattr(node, name, None)
+                if not block:
+                    continue
+                if name in ("handlers", "cases"):  # except handlers, match cases: their bodies
+                    for item in block:
+                        self.walk(item.body, lo, hi, type_checking, in_function)
+                else:
+                    self.walk(block, lo, hi, type_checking, in_function)
 
     def _add(
-        self,
-        node: ast.Import | ast.ImportFrom,
-        module: str,
-        names: tuple[str, ...],
-        level: int,
-        type_checking: bool,
-        in_function: bool,
+        self, node: ast.Import | ast.ImportFrom, type_checking: bool, in_function: bool
     ) -> None:
+        module, level = "", 0
+        if isinstance(node, ast.ImportFrom):
+            module, level = node.module or "", node.level or 0
         self.imports.append(
             ImportFact(
                 module=module,
-                names=names,
+                names=tuple(a.name for a in node.names),
                 level=level,
                 line=node.lineno,
                 col=node.col_offset + 1,
@@ -297,8 +307,9 @@ def scan_source(data: bytes) -> FileFacts:
     except (ValueError, RecursionError, MemoryError) as exc:
         problem = ParseProblem(1, 1, f"cannot parse: {exc}")
         return FileFacts(header=header, suppressions=suppressions, parse_error=problem)
-    collector = _Collector(_candidate_lines(text))
-    collector.walk(tree.body, False, False)
+    candidates = _candidate_lines(text)
+    collector = _Collector(candidates)
+    collector.walk(tree.body, 0, len(candidates), False, False)
     db_call = _db_call(text)
     return FileFacts(
         header=header,
@@ -310,6 +321,21 @@ def scan_source(data: bytes) -> FileFacts:
     )
 
 
+@contextmanager
+def paused_gc() -> Iterator[None]:
+    """No cyclic garbage collection while scanning many files: a syntax tree holds no
+    cycles (reference counting frees it), yet its many nodes would trigger collections
+    that walk every live object again and again."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def scan_many(blobs: Sequence[bytes]) -> list[tuple[Any, ...]]:
     """Worker-process entry point: encoded facts for a batch of files."""
-    return [encode_facts(scan_source(data)) for data in blobs]
+    with paused_gc():
+        return [encode_facts(scan_source(data)) for data in blobs]

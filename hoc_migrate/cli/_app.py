@@ -9,11 +9,10 @@ from typing import TypeVar
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from hoc_migrate import __version__
-from hoc_migrate.adapters.repo_root import find_repo_root
 from hoc_migrate.core.errors import HocMigrateError
-from hoc_migrate.services.recovery import recover_repository
 
 app = typer.Typer(
     name="hoc-migrate",
@@ -62,9 +61,18 @@ def errors_to_exit_codes() -> Iterator[None]:
     except KeyboardInterrupt:
         stderr.print("interrupted", markup=False)
         raise typer.Exit(130) from None
+    except OSError as exc:  # a disk full, a read-only folder: could not run, not a crash
+        where = f": {exc.filename}" if exc.filename else ""
+        stderr.print(f"[bold red]error:[/] {escape(str(exc.strerror or exc))}{escape(where)}")
+        stderr.print("[dim]hint:[/] free the space or fix the permissions, then run it again")
+        raise typer.Exit(2) from None
 
 
 def recover_first(repo: Path | None) -> None:
     """Clean up what an interrupted `apply` left behind, before any other work."""
+    # Imported here: git is slow to import, and `check` never needs it.
+    from hoc_migrate.adapters.repo_root import find_repo_root
+    from hoc_migrate.services.recovery import recover_repository
+
     for line in recover_repository(find_repo_root(repo)):
         stderr.print(f"recovered: {line}", markup=False)

@@ -8,15 +8,14 @@ from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from hoc_migrate.adapters.repo_root import find_repo_root
 from hoc_migrate.cli._app import app, errors_to_exit_codes, stderr, stdout
-from hoc_migrate.core.report import verification_lines
-from hoc_migrate.services.apply import ApplyRequest, ApplyResult, apply_plan
-from hoc_migrate.services.pr import output_dir, write_pr
+
+if TYPE_CHECKING:
+    from hoc_migrate.services.apply import ApplyResult
 
 
 class CommitMode(StrEnum):
@@ -56,6 +55,11 @@ def apply_command(
 
     Your working tree, index and current branch are never touched. Exit 0: applied and
     verified; 1: verification failed; 2: could not run."""
+    # Imported here so that other commands do not load libcst, git and the codemods.
+    from hoc_migrate.adapters.repo_root import find_repo_root
+    from hoc_migrate.services.apply import ApplyRequest, apply_plan
+    from hoc_migrate.services.pr import output_dir, write_pr
+
     request = ApplyRequest(
         plan_path=plan,
         branch=branch,
@@ -79,6 +83,8 @@ def apply_command(
 
 
 def _print(result: ApplyResult) -> None:
+    from hoc_migrate.core.report import verification_lines
+
     for line in result.recovered:
         stderr.print(f"recovered: {line}", markup=False)
     for line in result.warnings:

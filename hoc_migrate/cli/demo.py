@@ -10,7 +10,6 @@ from typing import Annotated
 import typer
 
 from hoc_migrate.cli._app import app, errors_to_exit_codes, stderr, stdout
-from hoc_migrate.services.demo import run_demo
 
 
 @app.command("demo")
@@ -27,6 +26,9 @@ def demo_command(
 
     Each plan is validated, dry-run, applied to a branch, verified (layer check, compile,
     imports, the fixture's own tests), and written out as PR patches and a certificate."""
+    # Imported here so that other commands do not load what the demo needs.
+    from hoc_migrate.services.demo import run_demo
+
     target = into.resolve() if into else Path(tempfile.mkdtemp(prefix="hoc-migrate-demo-"))
     started = time.monotonic()
 

@@ -9,14 +9,15 @@ from __future__ import annotations
 import json
 from enum import StrEnum
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
 from hoc_migrate.cli._app import app, errors_to_exit_codes, recover_first, stderr, stdout
 from hoc_migrate.cli.render import print_diff
-from hoc_migrate.core.diff import render_diff
-from hoc_migrate.services.dry_run import DryRun, dry_run, dry_run_data
-from hoc_migrate.services.migration import prepare_migration
+
+if TYPE_CHECKING:
+    from hoc_migrate.services.dry_run import DryRun
 
 
 class DryRunFormat(StrEnum):
@@ -40,6 +41,11 @@ def dry_run_command(
 
     Exit 0 when the plan can run and adds no layer error, 1 when the result would have a new
     error-severity finding, 2 when the plan cannot run."""
+    # Imported here so that other commands do not load libcst, git and the codemods.
+    from hoc_migrate.core.diff import render_diff
+    from hoc_migrate.services.dry_run import dry_run, dry_run_data
+    from hoc_migrate.services.migration import prepare_migration
+
     with errors_to_exit_codes():
         recover_first(repo)
         migration = prepare_migration(plan, repo)

@@ -8,8 +8,6 @@ from pathlib import Path
 import typer
 
 from hoc_migrate.cli._app import errors_to_exit_codes, plan_app, recover_first, stdout
-from hoc_migrate.core.plan_schema import PLAN_SCHEMA
-from hoc_migrate.services.migration import explain_steps, prepare_migration
 
 REPO_OPTION = typer.Option(
     None, "--repo", help="The repository the plan applies to (default: the current git repo)."
@@ -22,6 +20,9 @@ def validate(
     repo: Path | None = REPO_OPTION,
 ) -> None:
     """Check a plan's format and that it fits the repository's tree. Exit 2 when it does not."""
+    # Imported here so that other commands do not load libcst, git and the codemods.
+    from hoc_migrate.services.migration import prepare_migration
+
     with errors_to_exit_codes():
         recover_first(repo)
         migration = prepare_migration(plan, repo)
@@ -35,6 +36,8 @@ def validate(
 @plan_app.command("schema")
 def schema() -> None:
     """Print the JSON Schema of the plan format (for editors and CI)."""
+    from hoc_migrate.core.plan_schema import PLAN_SCHEMA
+
     typer.echo(json.dumps(PLAN_SCHEMA, indent=2))
 
 
@@ -45,6 +48,8 @@ def explain(
     repo: Path | None = REPO_OPTION,
 ) -> None:
     """Show what each step will do and why (for split_hybrid: how each function is classified)."""
+    from hoc_migrate.services.migration import explain_steps, prepare_migration
+
     with errors_to_exit_codes():
         recover_first(repo)
         migration = prepare_migration(plan, repo)

@@ -9,7 +9,6 @@ from typing import Annotated
 import typer
 
 from hoc_migrate.cli._app import app, errors_to_exit_codes, stdout
-from hoc_migrate.services.pr import write_pr
 
 
 class SplitBy(StrEnum):
@@ -39,6 +38,9 @@ def pr_command(
 ) -> None:
     """Write the branch as `git am` patches, one `git diff -M` patch, and a PR description
     ready for `gh pr create --body-file`. Prints the files written."""
+    # Imported here so that other commands do not load git.
+    from hoc_migrate.services.pr import write_pr
+
     with errors_to_exit_codes():
         output = write_pr(
             plan,

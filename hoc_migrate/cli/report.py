@@ -10,11 +10,7 @@ from typing import Annotated
 
 import typer
 
-from hoc_migrate.adapters.repo_root import find_repo_root
 from hoc_migrate.cli._app import app, errors_to_exit_codes, stderr
-from hoc_migrate.core.certificate import FAILED
-from hoc_migrate.services.certify import certify
-from hoc_migrate.services.pr import output_dir
 
 
 @app.command("report")
@@ -39,6 +35,12 @@ def report_command(
     """Write the migration certificate; every number in it is measured on the result.
 
     Exit 0: CLEAN or LOCKED (only accepted debt remains); 1: FAILED; 2: could not run."""
+    # Imported here so that other commands do not load libcst, git and the codemods.
+    from hoc_migrate.adapters.repo_root import find_repo_root
+    from hoc_migrate.core.certificate import FAILED
+    from hoc_migrate.services.certify import certify
+    from hoc_migrate.services.pr import output_dir
+
     with errors_to_exit_codes():
         target = None
         if out is not None:

@@ -1,9 +1,13 @@
 """The layer check as a service: any TreeReader in (disk or a plan's in-memory overlay),
 a CheckResult out. Never prints.
 
-Flow: list the Python files to check -> read them -> facts from the cache or one parse each
-(in worker processes when many) -> source roots (configured or found from the imports) ->
-module index -> rules (pure, core) -> suppressions, accepted debt, baseline.
+Flow: list the Python files to check -> facts from the cache or one parse each (in worker
+processes when many) -> source roots (configured or found from the imports) -> module index
+-> rules (pure, core) -> suppressions, accepted debt, baseline.
+
+On disk (a DiskTree) with a cache folder, an unchanged file is known by its stat (never read),
+and a whole check of an unchanged tree with the same inputs is a stored result (see
+adapters/check_memo.py). Other trees (a plan's overlay, a commit) are known by content.
 """
 
 from __future__ import annotations
@@ -11,10 +15,14 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from hoc_migrate.adapters.check_cache import FactsCache, FactsScanner, default_jobs
 from hoc_migrate.adapters.check_config import load_check_config
+from hoc_migrate.adapters.check_memo import ResultMemo, memo_key
+from hoc_migrate.adapters.filesystem import DiskTree
 from hoc_migrate.adapters.import_scanner import probe_header
 from hoc_migrate.core.errors import Problem, UsageError
 from hoc_migrate.core.layers.baseline import BaselineKeys
@@ -35,7 +43,9 @@ from hoc_migrate.core.layers.triage import (
 )
 from hoc_migrate.core.modules import normalize_root
 from hoc_migrate.core.paths import clean
-from hoc_migrate.ports import TreeReader
+
+if TYPE_CHECKING:
+    from hoc_migrate.ports import TreeReader
 
 #: Fewer files than this to parse: parse them in this process (a pool costs more than it saves).
 PARALLEL_MIN = 200
@@ -119,7 +129,8 @@ def find_source_roots(
         return config.source_roots
     topology = Topology(config)
     cache = FactsCache(cache_dir) if cache_dir is not None else None
-    scanner = FactsScanner(cache, jobs or default_jobs(), PARALLEL_MIN)
+    disk = tree if isinstance(tree, DiskTree) else None
+    scanner = FactsScanner(tree, cache, jobs or default_jobs(), PARALLEL_MIN, disk=disk)
     _read_and_scan(tree, _checked_paths(tree, paths, config), topology, scanner)
     return discover_source_roots(tree, scanner.facts, config.hoc_packages)
 
@@ -163,20 +174,23 @@ def _check_options(
 def _read_and_scan(
     tree: TreeReader, files: Sequence[str], topology: Topology, scanner: FactsScanner
 ) -> dict[str, Header]:
-    """Read every file; hand the scanner those the rules can apply to (HOC files, files in a
-    layer folder, files whose header declares a layer). Returns the other files' headers."""
+    """Hand the scanner the files the rules can apply to (HOC files, files in a layer folder,
+    files whose header declares a layer: read here to see). Returns the other files'
+    headers."""
     known = topology.config.known_layers
     probed: dict[str, Header] = {}
     try:
         for path in files:
-            data = tree.read_bytes(path)
             location = topology.locate(path)
-            if not (location.hoc or location.folder_layer):
-                header = probe_header(data)
-                if header.layer not in known:
-                    probed[path] = header
-                    continue
-            scanner.add(path, data)
+            if location.hoc or location.folder_layer:
+                scanner.add(path)
+                continue
+            data = tree.read_bytes(path)
+            header = probe_header(data)
+            if header.layer in known:
+                scanner.add(path, data)
+            else:
+                probed[path] = header
     finally:
         scanner.close()
     return probed
@@ -188,6 +202,19 @@ def _module_index(tree: TreeReader, roots: Sequence[str]) -> ModuleIndex:
         if not root or tree.is_dir(root):
             files.extend(_python_files(tree, root))
     return build_module_index(files, roots)
+
+
+@dataclass(frozen=True)
+class _Options:
+    """What a check is asked besides the configuration (with it: the key of a memo)."""
+
+    paths: tuple[str, ...]
+    domain: str | None
+    audience: str | None
+    rules: tuple[str, ...] | None
+    ignore: tuple[str, ...]
+    baseline: BaselineKeys | None
+    today: dt.date
 
 
 def run_check(
@@ -210,11 +237,48 @@ def run_check(
 
     `rules` selects layer rules (None: all); the meta rules (PARSE_ERROR, BAD_SUPPRESSION,
     EXPIRED_DEBT, STALE_DEBT) always run unless named in `ignore`. Facts are cached in
-    `cache_dir` when given. Raises UsageError (exit 2) for missing paths or unknown names."""
+    `cache_dir` when given; for a DiskTree, whole results too. Raises UsageError (exit 2)
+    for missing paths or unknown names."""
     topology = Topology(config)
-    wanted_audience = _check_options(topology, rules, ignore, audience)
+    _check_options(topology, rules, ignore, audience)
+    options = _Options(
+        paths=tuple(paths),
+        domain=domain,
+        audience=audience,
+        rules=None if rules is None else tuple(sorted(rules)),
+        ignore=tuple(sorted(ignore)),
+        baseline=baseline,
+        today=today or dt.date.today(),
+    )
+    jobs = jobs or default_jobs()
+    if cache_dir is None or not isinstance(tree, DiskTree):
+        disk = tree if isinstance(tree, DiskTree) else None
+        cache = FactsCache(cache_dir) if cache_dir is not None else None
+        scanner = FactsScanner(tree, cache, jobs, parallel_min, disk=disk)
+        return _check(tree, config, topology, options, scanner)
+    memo = ResultMemo(cache_dir, tree, memo_key(tree, {"config": config, "options": options}))
+    result = memo.load()
+    if result is None:
+        recorder = memo.recorder
+        scanner = FactsScanner(recorder, FactsCache(cache_dir), jobs, parallel_min, disk=recorder)
+        result = _check(recorder, config, topology, options, scanner)
+        memo.save(result)
+    return result
+
+
+def _check(
+    tree: TreeReader,
+    config: CheckConfig,
+    topology: Topology,
+    options: _Options,
+    scan: FactsScanner,
+) -> CheckResult:
+    rules, ignore, domain = options.rules, options.ignore, options.domain
+    wanted_audience = (
+        topology.audience_name(options.audience) if options.audience is not None else None
+    )
     enabled = enabled_rules(rules, ignore)
-    files = _checked_paths(tree, paths, config)
+    files = _checked_paths(tree, options.paths, config)
     if domain is not None or wanted_audience is not None:
         files = [
             f
@@ -222,8 +286,6 @@ def run_check(
             if (domain is None or topology.locate(f).domain == domain)
             and (wanted_audience is None or topology.locate(f).audience == wanted_audience)
         ]
-    cache = FactsCache(cache_dir) if cache_dir is not None else None
-    scan = FactsScanner(cache, jobs or default_jobs(), parallel_min)
     unlayered = _read_and_scan(tree, files, topology, scan)
     roots = config.source_roots or discover_source_roots(tree, scan.facts, config.hoc_packages)
     headers: dict[str, Header] = {p: f.header for p, f in scan.facts.items()}
@@ -251,19 +313,19 @@ def run_check(
 
     triaged = apply_suppressions(raw, {p: f.suppressions for p, f in scan.facts.items()})
     narrowed_rules = rules is not None or bool(ignore)
-    filtered = narrowed_rules or domain is not None or audience is not None
+    filtered = narrowed_rules or domain is not None or options.audience is not None
     debt = apply_debt(
         triaged,
         config.debt,
-        today or dt.date.today(),
+        options.today,
         checked_files=files,
         rules=enabled if narrowed_rules else None,
-        filtered=filtered or any(clean(p) for p in paths),
+        filtered=filtered or any(clean(p) for p in options.paths),
     )
     findings = debt.findings + debt_findings(debt, config, enabled)
     fixed = 0
-    if baseline is not None:
-        findings, fixed = apply_baseline(findings, baseline)
+    if options.baseline is not None:
+        findings, fixed = apply_baseline(findings, options.baseline)
     stats = CheckStats(
         files=len(files),
         lines=scan.lines,

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -11,6 +13,7 @@ from typer.testing import CliRunner
 from hoc_migrate.cli import app
 
 HOC = "backend/app/hoc/cus/integrations"
+ROOT = Path(__file__).resolve().parents[2]
 CLEAN = "# Layer: L6 — Drivers\n# AUDIENCE: CUSTOMER\nimport sqlalchemy\n"
 
 
@@ -127,3 +130,24 @@ def test_explicit_config_file(repo: Path) -> None:
     assert code == 2 and "no such configuration file" in err
     code, _, err = run(repo, "--audience", "martians")
     assert code == 2 and "unknown audience" in err
+
+
+def test_check_loads_no_migration_machinery_yet_every_command_is_listed() -> None:
+    # `check` is run in CI on every push: starting it must not import libcst, GitPython or
+    # the codemods (the other commands import them when they run).
+    probe = (
+        "import sys\n"
+        "from hoc_migrate.cli import app\n"
+        "from typer.main import get_command\n"
+        "print(sorted(get_command(app).commands))\n"
+        "print(sorted({m.split('.')[0] for m in sys.modules} & {'libcst', 'git', 'codemods'}))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, cwd=ROOT
+    )
+    commands, heavy = done.stdout.splitlines()
+    assert commands == str(["apply", "check", "demo", "dry-run", "plan", "pr", "report"])
+    assert heavy == "[]"
+    help_text = CliRunner().invoke(app, ["--help"]).stdout
+    for name in ("apply", "check", "demo", "dry-run", "plan", "pr", "report"):
+        assert name in help_text
