@@ -13,7 +13,8 @@ _DOTTED = re.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*")
 
 
 def is_dotted(text: str) -> bool:
-    return _DOTTED.fullmatch(text) is not None
+    # Identifiers are Unicode (PEP 3131): `app.ñandú` is a module name like any other.
+    return _DOTTED.fullmatch(text) is not None or all(p.isidentifier() for p in text.split("."))
 
 
 def is_within(dotted: str, prefix: str) -> bool:

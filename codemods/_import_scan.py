@@ -62,7 +62,12 @@ class ImportScan:
 
     def _bind(self, name: str, binding: Binding) -> None:
         known = self.bindings.setdefault(name, [])
-        if all(b.path != binding.path or b.plain != binding.plain for b in known):
+        # Per scope: `import a.x` in a function binds its own `a` even when the module also
+        # has an `import a.y`; chains in the function go through (and stay next to) its import.
+        if all(
+            (b.path, b.plain, b.site.scope) != (binding.path, binding.plain, binding.site.scope)
+            for b in known
+        ):
             known.append(binding)
 
     def _scan(self, site: Site, body: Sequence[cst.BaseSmallStatement]) -> None:

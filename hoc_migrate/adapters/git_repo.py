@@ -45,6 +45,7 @@ class GitTree:
         self.commit = commit
         self._files: dict[str, str] | None = None
         self._dirs: set[str] = set()
+        self._links: set[str] = set()  # symbolic links (mode 120000): never written through
 
     def _index(self) -> dict[str, str]:
         if self._files is None:
@@ -55,10 +56,12 @@ class GitTree:
                     continue
                 meta, _, raw_path = entry.partition(b"\t")
                 mode, kind, sha = meta.decode().split(" ")
+                path = os.fsdecode(raw_path)
+                if mode == "120000":
+                    self._links.add(path)
                 # Regular files only: symlinks and submodules are not source a check reads.
                 if kind != "blob" or mode not in ("100644", "100755"):
                     continue
-                path = os.fsdecode(raw_path)
                 parts = path.split("/")
                 if any(p in SKIPPED_DIRS or p.endswith(".egg-info") for p in parts[:-1]):
                     continue
@@ -93,6 +96,16 @@ class GitTree:
 
     def exists(self, path: str) -> bool:
         return self.is_file(path) or self.is_dir(path)
+
+    def is_symlink(self, path: str) -> bool:
+        self._index()
+        return path.rstrip("/") in self._links
+
+    def symlinks(self, under: str) -> list[str]:
+        """The symbolic links the commit holds below folder `under`."""
+        self._index()
+        prefix = under.rstrip("/") + "/" if under else ""
+        return sorted(link for link in self._links if link.startswith(prefix))
 
 
 class GitRepo:

@@ -77,6 +77,11 @@ def holder_alive(data: dict[str, Any]) -> bool:
         return False
     if data.get("host") not in (None, socket.gethostname()):
         return True  # another machine (shared folder): we cannot tell, so we do not touch it
+    return process_alive(pid)
+
+
+def process_alive(pid: int) -> bool:
+    """Whether process `pid` runs on this machine (one we may not signal counts as running)."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:

@@ -92,6 +92,11 @@ def load_plan_data(text: str, file: str) -> tuple[Any, dict[tuple[str | int, ...
     loader = _NoAliasLoader(text)
     try:
         node = loader.get_single_node()
+    except RecursionError:  # `[[[[...]]]]`: PyYAML composes nested nodes recursively
+        raise PlanError(
+            f"{file}: the plan nests too deeply to be a plan (lists or mappings inside each "
+            "other thousands of levels down)"
+        ) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
@@ -106,7 +111,10 @@ def load_plan_data(text: str, file: str) -> tuple[Any, dict[tuple[str | int, ...
     if node is None:
         return None, lines
     problems: list[Problem] = []
-    data = _to_data(node, loader, (), lines, problems, file)
+    try:
+        data = _to_data(node, loader, (), lines, problems, file)
+    except RecursionError:
+        raise PlanError(f"{file}: the plan nests too deeply to be a plan") from None
     if problems:
         raise PlanError(f"{file}: the plan is not valid ({len(problems)} problems)", problems)
     return data, lines

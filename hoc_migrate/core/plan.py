@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import jsonschema
 
 from hoc_migrate.core.errors import PlanError, Problem
+from hoc_migrate.core.paths import clean
 from hoc_migrate.core.plan_schema import PLAN_SCHEMA, STEP_KINDS, STEP_SCHEMAS
 
 # A location map from a data path (tuple of keys / indexes) to the 1-based line it came from.
@@ -268,3 +269,15 @@ def parse_plan(data: Any, lines: LineMap, file: str) -> Plan:
         debt=debt,
         file=file,
     )
+
+
+def final_location(steps: Sequence[Step], after: int, path: str) -> str:
+    """Where the moves after step `after` (1-based) take `path`."""
+    current = path
+    for later in steps[after:]:
+        if later.kind != "move" or later.get("from") is None or later.get("to") is None:
+            continue
+        src, dst = clean(str(later.get("from"))), clean(str(later.get("to")))
+        if current == src or current.startswith(src + "/"):
+            current = dst + current[len(src) :]
+    return current

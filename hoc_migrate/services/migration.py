@@ -50,9 +50,12 @@ def prepare_migration(
     plan = load_plan(plan_path, display=_display(plan_path))
     repo_root = find_repo_root(repo)
     config = load_layer_config(repo_root)
-    tree = tree if tree is not None else DiskTree(repo_root)
+    disk = DiskTree(repo_root)
+    tree = tree if tree is not None else disk
     source_roots = resolve_source_roots(plan, config, tree, repo_root)
-    validate_against_tree(plan, tree, source_roots)
+    # Links are looked for on disk too: a tree read from a commit does not list them, and a
+    # step writing through one would write outside the repository.
+    validate_against_tree(plan, tree, source_roots, links=disk)
     config = with_plan(config, plan, source_roots)
     return Migration(
         plan=plan,

@@ -13,7 +13,7 @@ from typing import Protocol, runtime_checkable
 from hoc_migrate.core.errors import PlanError, Problem
 from hoc_migrate.core.modules import module_for_path
 from hoc_migrate.core.paths import ancestors, clean, is_glob, match_glob, path_problem
-from hoc_migrate.core.plan import Plan, Step
+from hoc_migrate.core.plan import Plan, Step, final_location
 from hoc_migrate.ports import TreeReader
 
 Report = Callable[["Step | None", str], None]
@@ -33,6 +33,8 @@ class LinkAware(Protocol):
 
     def is_symlink(self, path: str) -> bool: ...
 
+    def symlinks(self, under: str) -> list[str]: ...
+
 
 class _Files:
     """The set of files as the plan's steps would leave it."""
@@ -40,6 +42,7 @@ class _Files:
     def __init__(self, files: Iterable[str]) -> None:
         self.files = set(files)
         self.moved_by: dict[str, int] = {}  # path freed by a move -> step index
+        self.generated: set[str] = set()  # the __init__.py files of folders a move creates
 
     def is_file(self, path: str) -> bool:
         return path in self.files
@@ -52,8 +55,17 @@ class _Files:
         return self.is_file(path) or bool(self.under(path))
 
 
-def validate_against_tree(plan: Plan, tree: TreeReader, source_roots: Iterable[str]) -> None:
-    """Raise PlanError listing every problem of `plan` on `tree`; return when it can run."""
+def validate_against_tree(
+    plan: Plan,
+    tree: TreeReader,
+    source_roots: Iterable[str],
+    *,
+    links: LinkAware | None = None,
+) -> None:
+    """Raise PlanError listing every problem of `plan` on `tree`; return when it can run.
+
+    Symbolic links are looked for in `tree` (the disk or a commit) and in `links` (the
+    working tree, when the plan runs on a commit)."""
     roots = tuple(source_roots)
     problems: list[Problem] = []
 
@@ -76,8 +88,12 @@ def validate_against_tree(plan: Plan, tree: TreeReader, source_roots: Iterable[s
     for entry in plan.debt:
         if (p := path_problem(entry.path)) is not None:
             problem(None, f"debt: {p}")
+    # The verification command runs in the branch's worktree, never anywhere else.
+    if plan.verify.command_cwd is not None and (p := path_problem(plan.verify.command_cwd)):
+        problem(None, f"verify.command_cwd: {p}")
 
-    links = tree if isinstance(tree, LinkAware) else None
+    # The commit a plan runs on and the working tree can each hold links the other has not.
+    link_views = [view for view in (tree, links) if isinstance(view, LinkAware)]
     files = _Files(tree.iter_files())
     written: dict[str, int] = {}  # path -> first step that creates or moves a file there
 
@@ -88,19 +104,34 @@ def validate_against_tree(plan: Plan, tree: TreeReader, source_roots: Iterable[s
             if (why := path_problem(str(raw))) is not None:
                 problem(step, f"'{key}': {why}")
                 bad = True
-            elif links is not None and _through_link(links, clean(str(raw))):
+            elif _through_link(link_views, clean(str(raw))):
                 problem(
                     step,
                     f"'{key}': {raw} is or passes through a symbolic link; "
                     "hoc-migrate does not move or write through links",
                 )
                 bad = True
+        clean_paths = {k: clean(str(v)) for k, v in paths.items()}
+        if not bad and step.kind == "move" and "from" in clean_paths:
+            inside = sorted({link for v in link_views for link in v.symlinks(clean_paths["from"])})
+            if inside:
+                shown = ", ".join(inside[:3]) + (" ..." if len(inside) > 3 else "")
+                problem(
+                    step,
+                    f"'from': {clean_paths['from']} holds symbolic links ({shown}); "
+                    "hoc-migrate does not move links: move or remove them first",
+                )
+                bad = True
         if bad:
             continue
-        clean_paths = {k: clean(str(v)) for k, v in paths.items()}
+        main = clean_paths.get("from", clean_paths.get("path"))
+        if step.kind != "move" and main is not None and not files.exists(main):
+            later = final_location(plan.steps, step.index, main)
+            if later != main and files.exists(later):
+                continue  # already done, and moved on by later steps: the planner says so
         if step.kind == "move":
             _check_move(
-                step, clean_paths["from"], clean_paths["to"], files, roots, written, problem
+                plan, step, clean_paths["from"], clean_paths["to"], files, roots, written, problem
             )
         elif step.kind == "fix_header":
             target = clean_paths["path"]
@@ -109,7 +140,9 @@ def validate_against_tree(plan: Plan, tree: TreeReader, source_roots: Iterable[s
                 if is_glob(target)
                 else ([target] if files.is_file(target) else [])
             )
-            if not matches:
+            if not matches and files.under(target):
+                problem(step, f"'path' is a folder; name its files with a glob: {target}/*.py")
+            elif not matches:
                 problem(step, f"'path' matches no file: {target}")
         elif step.kind == "extract_schema":
             src, dst = clean_paths["from"], clean_paths["to"]
@@ -143,15 +176,18 @@ def validate_against_tree(plan: Plan, tree: TreeReader, source_roots: Iterable[s
         )
 
 
-def _through_link(tree: LinkAware, path: str) -> bool:
+def _through_link(views: list[LinkAware], path: str) -> bool:
     parts = path.split("/")
-    return any(tree.is_symlink("/".join(parts[: i + 1])) for i in range(len(parts)))
+    prefixes = ["/".join(parts[: i + 1]) for i in range(len(parts))]
+    return any(view.is_symlink(prefix) for view in views for prefix in prefixes)
 
 
 def _need_module(
     step: Step, path: str, key: str, files: _Files, roots: tuple[str, ...], report: Report
 ) -> None:
-    if not files.is_file(path):
+    if not files.is_file(path) and files.under(path):
+        report(step, f"'{key}' is a folder, not a module file: {path}")
+    elif not files.is_file(path):
         freed = files.moved_by.get(path)
         extra = f" (step {freed} moved it away)" if freed else ""
         report(step, f"'{key}' does not exist: {path}{extra}")
@@ -160,6 +196,7 @@ def _need_module(
 
 
 def _check_move(
+    plan: Plan,
     step: Step,
     src: str,
     dst: str,
@@ -181,8 +218,9 @@ def _check_move(
         return
     is_file, is_dir = files.is_file(src), not files.is_file(src) and bool(files.under(src))
     if not (is_file or is_dir):
-        if files.exists(dst):
-            return  # already done: the planner reports it
+        later = final_location(plan.steps, step.index, dst)
+        if files.exists(dst) or files.exists(later):
+            return  # already done (here or by the chain of later moves): the planner says so
         freed = files.moved_by.get(src)
         extra = f" (step {freed} moved it away)" if freed else ""
         report(step, f"'from' does not exist: {src}{extra}")
@@ -192,6 +230,9 @@ def _check_move(
         return
     if is_dir and (dst + "/").startswith(src + "/"):
         report(step, f"cannot move the package {src} into itself")
+        return
+    if is_dir and dst.endswith(".py"):
+        report(step, f"{src} is a folder: a package moves to a folder, not to a file ({dst})")
         return
     for key, path in (("from", src), ("to", dst)):
         probe = path if is_file else f"{path}/__init__.py"
@@ -209,9 +250,10 @@ def _check_move(
         return
     # New folders become packages when the code came from one (as the move step does).
     if files.is_file(f"{src.rpartition('/')[0]}/__init__.py"):
-        for folder in ancestors(dst if is_file else dst + "/x"):
+        for folder in ancestors(dst):
             if not files.exists(folder) and any(folder.startswith(r + "/") for r in roots if r):
                 files.files.add(f"{folder}/__init__.py")
+                files.generated.add(f"{folder}/__init__.py")
     moving = [src] if is_file else files.under(src)
     for old in moving:
         new = dst + old[len(src) :]
@@ -219,3 +261,10 @@ def _check_move(
         files.files.add(new)
         files.moved_by[old] = step.index
         written[new] = step.index
+    # As the move step does: a created folder the move empties goes away again.
+    if not step.get("shim", False):
+        for folder in reversed(ancestors(src)):
+            marker = f"{folder}/__init__.py"
+            if files.under(folder) != [marker] or marker not in files.generated:
+                break
+            files.files.discard(marker)

@@ -8,12 +8,12 @@ split, `parts/NN-<part>/{changes.diff,PR.md}` for each part, each applying over 
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from hoc_migrate.adapters.git_repo import GitRepo
 from hoc_migrate.adapters.repo_root import find_repo_root
+from hoc_migrate.adapters.staged_output import staged_folder
 from hoc_migrate.adapters.workspace import is_inside, workspace
 from hoc_migrate.core.errors import UsageError
 from hoc_migrate.core.report import render_pr_body
@@ -77,36 +77,37 @@ def write_pr(
         run = summarize_branch(git_repo, plan_path, branch, base=base, checker=checker, today=today)
         assert run.base is not None and run.tip is not None
         directory = output_dir(git_repo.root, out, ("pr", safe_name(branch)))
-        directory.mkdir(parents=True, exist_ok=True)
-        series_dir = directory / "series"
-        if series_dir.is_dir():
-            for old in series_dir.glob("*.patch"):
-                old.unlink()
-        series_dir.mkdir(exist_ok=True)
-        series = git_repo.format_patch(run.base, run.tip, series_dir)
-        diff = directory / f"{safe_name(branch)}.diff"
-        diff.write_bytes(git_repo.diff(run.base, run.tip))
-        description = directory / PR_FILE
-        description.write_text(render_pr_body(run), encoding="utf-8")
-        output = PrOutput(directory, series, diff, description, run)
-        parts_dir = directory / "parts"
-        if parts_dir.is_dir() and _made_by_us(parts_dir):
-            shutil.rmtree(parts_dir)
-        if split_by is not None:
-            for index, (name, paths) in enumerate(split_changes(run.changes, split_by).items(), 1):
-                folder = parts_dir / part_slug(index, name)
-                folder.mkdir(parents=True, exist_ok=True)
-                part_diff = folder / "changes.diff"
-                part_diff.write_bytes(git_repo.diff(run.base, run.tip, paths))
-                part_md = folder / PR_FILE
-                part_md.write_text(render_pr_body(run.restricted(paths, name)), encoding="utf-8")
-                output.parts.append(PrPart(name, tuple(paths), part_diff, part_md))
-        return output
-
-
-def _made_by_us(parts_dir: Path) -> bool:
-    """Only folders holding our two files are replaced; anything else is left alone."""
-    for child in parts_dir.iterdir():
-        if not child.is_dir() or {p.name for p in child.iterdir()} - {"changes.diff", PR_FILE}:
-            return False
-    return True
+        diff_name = f"{safe_name(branch)}.diff"
+        owned = ("series", "parts", diff_name, PR_FILE)
+        # Written aside, then moved into place: a crash or a failed write leaves no partial set.
+        with staged_folder(git_repo.root, directory, owned) as staging:
+            (staging / "series").mkdir()
+            series = git_repo.format_patch(run.base, run.tip, staging / "series")
+            (staging / diff_name).write_bytes(git_repo.diff(run.base, run.tip))
+            (staging / PR_FILE).write_text(render_pr_body(run), encoding="utf-8")
+            parts: list[PrPart] = []
+            split = split_changes(run.changes, split_by) if split_by else {}
+            for index, (name, paths) in enumerate(split.items(), 1):
+                folder = Path("parts") / part_slug(index, name)
+                (staging / folder).mkdir(parents=True)
+                (staging / folder / "changes.diff").write_bytes(
+                    git_repo.diff(run.base, run.tip, paths)
+                )
+                body = render_pr_body(run.restricted(paths, name))
+                (staging / folder / PR_FILE).write_text(body, encoding="utf-8")
+                parts.append(
+                    PrPart(
+                        name,
+                        tuple(paths),
+                        directory / folder / "changes.diff",
+                        directory / folder / PR_FILE,
+                    )
+                )
+        return PrOutput(
+            directory,
+            [directory / "series" / path.name for path in series],
+            directory / diff_name,
+            directory / PR_FILE,
+            run,
+            parts,
+        )

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from hoc_migrate.adapters import journal
 from hoc_migrate.adapters.git_repo import GitRepo
+from hoc_migrate.adapters.staged_output import discard_stale_staging
 from hoc_migrate.adapters.workspace import WORKSPACE_DIR
 from hoc_migrate.core.errors import UsageError
 
@@ -47,6 +48,8 @@ def recover(repo: GitRepo, *, refuse_if_busy: bool = True) -> list[str]:
     repo.prune_worktrees()
     for leftover in (repo.root / WORKSPACE_DIR / "tmp").glob("commit-message-*"):
         leftover.unlink(missing_ok=True)
+    for staging in discard_stale_staging(repo.root, journal.process_alive):
+        done.append(f"removed the unfinished outputs of an interrupted run: {staging}")
     return done
 
 

@@ -25,6 +25,20 @@ REVIEW_SUFFIXES = (
 MAX_REVIEW_BYTES = 2 * 1024 * 1024
 
 
+def stub_references(tree: TreeReader, file_moves: Mapping[str, str]) -> list[Reference]:
+    """Stubs (`x.pyi`) left beside a module that moved away: the stub names its module by
+    its path, so it goes stale without mentioning it."""
+    found = []
+    for old, new in sorted(file_moves.items()):
+        if not (old.endswith(".py") and new.endswith(".py")):
+            continue
+        stub, new_stub = old + "i", new + "i"
+        if tree.exists(stub) and not tree.exists(old) and not tree.exists(new_stub):
+            text = f"stub of {old}, which moved to {new}: move or update the stub"
+            found.append(Reference(stub, 1, text, old))
+    return found
+
+
 def find_references(tree: TreeReader, moved: Mapping[str, str]) -> list[Reference]:
     """Lines in non-Python files that name an old module (dotted or as a path)."""
     patterns = {

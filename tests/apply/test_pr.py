@@ -112,3 +112,27 @@ def test_pr_of_a_missing_branch_is_refused(shop: Path) -> None:
     result = run("pr", plan, "--branch", "nope", "--repo", shop)
     assert result.exit_code == 2
     assert "no branch named nope" in result.stderr
+
+
+def test_writing_again_replaces_our_outputs_and_keeps_the_users_files(shop: Path) -> None:
+    plan = applied(shop, SPLIT, "split")
+    review = shop / "review"
+    first = run(
+        "pr", plan, "--branch", "split", "--split-by", "domain", "--out", review, "--repo", shop
+    )
+    assert first.exit_code == 0, first.stderr
+    (review / "notes.txt").write_text("my review notes\n")
+    (review / "series" / "stale.patch").write_text("from an older run\n")
+
+    # Without a split this time: the parts of the first run go, the user's notes stay.
+    again = run("pr", plan, "--branch", "split", "--out", review, "--repo", shop)
+    assert again.exit_code == 0, again.stderr
+    assert sorted(p.name for p in review.iterdir()) == [
+        "PR.md",
+        "notes.txt",
+        "series",
+        "split.diff",
+    ]
+    assert (review / "notes.txt").read_text() == "my review notes\n"
+    assert not (review / "series" / "stale.patch").exists()
+    assert not list((shop / ".hoc-migrate" / "tmp").glob("staging-*"))

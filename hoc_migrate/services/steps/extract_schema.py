@@ -5,12 +5,15 @@ from __future__ import annotations
 from hoc_migrate.core.paths import ancestors, clean, parent
 from hoc_migrate.core.plan import Step
 from hoc_migrate.services.step_context import PlanContext, StepOutcome
+from hoc_migrate.services.steps.move import moved_on
 from hoc_migrate.services.steps.packages import create_packages
 
 
 def run_extract_schema(step: Step, ctx: PlanContext) -> StepOutcome:
     src, dst = clean(step.get("from")), clean(step.get("to"))
     tree = ctx.tree
+    if (done := moved_on(ctx, step, src)) is not None:
+        return done
     source_module = ctx.require_module(step, src, "from")
     target_module = ctx.require_module(step, dst, "to")
     new_folders = [a for a in ancestors(dst) if not tree.is_dir(a)]

@@ -6,6 +6,7 @@ from hoc_migrate.core.errors import PlanError, Problem
 from hoc_migrate.core.paths import clean, is_glob, match_glob
 from hoc_migrate.core.plan import Step
 from hoc_migrate.services.step_context import PlanContext, StepOutcome
+from hoc_migrate.services.steps.move import moved_on
 
 
 def run_fix_header(step: Step, ctx: PlanContext) -> StepOutcome:
@@ -16,6 +17,8 @@ def run_fix_header(step: Step, ctx: PlanContext) -> StepOutcome:
         else ([target] if ctx.tree.is_file(target) else [])
     )
     files = [f for f in files if f.endswith(".py")]
+    if not files and not is_glob(target) and (done := moved_on(ctx, step, target)) is not None:
+        return done
     if not files:
         message = f"'path' matches no Python file: {target}"
         raise PlanError(

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from hoc_migrate.core.errors import PlanError, Problem
 from hoc_migrate.core.paths import ancestors, clean, parent
-from hoc_migrate.core.plan import Step
+from hoc_migrate.core.plan import Step, final_location
 from hoc_migrate.services.step_context import PlanContext, StepOutcome
-from hoc_migrate.services.steps.packages import create_packages
+from hoc_migrate.services.steps.packages import create_packages, remove_emptied_packages
 
 SHIM_MARKER = "# hoc-migrate: compatibility shim"
 
@@ -45,6 +45,11 @@ def run_move(step: Step, ctx: PlanContext) -> StepOutcome:
     if not (src_is_file or src_is_dir):
         if tree.exists(dst):
             return StepOutcome(step, status="already done", notes=[f"{dst} already exists"])
+        later = final_location(ctx.plan.steps, step.index, dst)
+        if later != dst and tree.exists(later):  # a chain a -> b -> c, run again
+            return StepOutcome(
+                step, status="already done", notes=[f"later steps moved {dst} on to {later}"]
+            )
         raise _fail(ctx, step, f"'from' does not exist: {src}")
     if tree.is_file(dst) or tree.is_dir(dst):
         raise _fail(ctx, step, f"'to' already exists: {dst}")
@@ -63,7 +68,8 @@ def run_move(step: Step, ctx: PlanContext) -> StepOutcome:
         mapping = {f: dst + f[len(src) :] for f in tree.iter_files(src)}
 
     regular_package = tree.is_file(f"{parent(src)}/__init__.py")
-    new_folders = [a for a in ancestors(dst if src_is_file else dst + "/x") if not tree.is_dir(a)]
+    # A moved package brings its own __init__.py; only the folders above it are new.
+    new_folders = [a for a in ancestors(dst) if not tree.is_dir(a)]
     moved: dict[str, str] = {}
     for old_path, new_path in mapping.items():
         old_mod = ctx.module_of(old_path)
@@ -76,6 +82,11 @@ def run_move(step: Step, ctx: PlanContext) -> StepOutcome:
     )
     outcome.files.extend(mapping.values())
     outcome.files.extend(create_packages(ctx, new_folders, regular_package))
+    if not step.get("shim", False):  # a shim keeps the old folder a package
+        for gone in remove_emptied_packages(ctx, ancestors(src)):
+            outcome.notes.append(
+                f"removed {gone}: hoc-migrate created it and it holds nothing else"
+            )
     changed = ctx.rewrite_references({old_module: new_module}, moved=moved)
     outcome.files.extend(p for p in changed if p not in outcome.files)
     if step.get("fix_header", True):
@@ -88,6 +99,17 @@ def run_move(step: Step, ctx: PlanContext) -> StepOutcome:
         outcome.files.append(shim_path)
         outcome.notes.append(f"left a shim at {shim_path} re-exporting {new_module}")
     return outcome
+
+
+def moved_on(ctx: PlanContext, step: Step, path: str) -> StepOutcome | None:
+    """'already done' when `path` is gone because later moves took it on to where it now is
+    (a plan run again after `extract_schema` then moving the package); None otherwise."""
+    if ctx.tree.exists(path):
+        return None
+    later = final_location(ctx.plan.steps, step.index, path)
+    if later == path or not ctx.tree.exists(later):
+        return None
+    return StepOutcome(step, status="already done", notes=[f"later steps moved {path} to {later}"])
 
 
 def _update_headers(ctx: PlanContext, src: str, dst: str, moved: list[str]) -> list[str]:
@@ -112,7 +134,8 @@ def _update_headers(ctx: PlanContext, src: str, dst: str, moved: list[str]) -> l
         keeps_hybrid = hybrid and new_layer in ("L5", "L6")
         if new_layer and new_layer not in (old_layer, declared.split(" ")[0]) and not keeps_hybrid:
             layer = new_layer
-        if new_aud and new_aud != old_aud and header.get("AUDIENCE") != new_aud:
+        # Only a declared audience is updated: a file without one gets none added.
+        if new_aud and new_aud != old_aud and header.get("AUDIENCE") not in (None, new_aud):
             audience = new_aud
         if layer or audience:
             result = ctx.codemods.set_header(source, path=path, layer=layer, audience=audience)

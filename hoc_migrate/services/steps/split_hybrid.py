@@ -7,6 +7,7 @@ from hoc_migrate.core.errors import PlanError, Problem
 from hoc_migrate.core.paths import ancestors, clean, parent
 from hoc_migrate.core.plan import Step
 from hoc_migrate.services.step_context import PlanContext, StepOutcome
+from hoc_migrate.services.steps.move import moved_on
 from hoc_migrate.services.steps.packages import create_packages
 
 
@@ -16,6 +17,8 @@ def run_split_hybrid(step: Step, ctx: PlanContext) -> StepOutcome:
     driver = clean(step.get("driver"))
     engine = clean(step.get("engine")) if step.get("engine") else path
     outcome = StepOutcome(step)
+    if (done := moved_on(ctx, step, path)) is not None:
+        return done
     if not tree.is_file(path):
         if engine != path and tree.is_file(engine) and tree.is_file(driver):
             outcome.status = "already done"
