@@ -157,6 +157,9 @@ def install(point: str, action: str) -> None:
 
 
 if __name__ == "__main__":
+    # As in a terminal: a shell starts background jobs with SIGINT ignored, and Python keeps
+    # an ignored SIGINT; Ctrl-C must raise KeyboardInterrupt here wherever this runs from.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     spec = os.environ.get("HOC_FAULT", "")
     if spec:
         point, _, action = spec.partition(":")
