@@ -12,7 +12,7 @@ from hoc_migrate.core.layers.config import DebtEntry as CheckDebt
 from hoc_migrate.core.layers.topology import Topology
 from hoc_migrate.core.plan import Plan
 from hoc_migrate.ports import TreeReader
-from hoc_migrate.services.check import run_check
+from hoc_migrate.services.check import find_source_roots
 
 CACHE_DIR = ".hoc-migrate/cache"
 
@@ -38,9 +38,8 @@ def resolve_source_roots(
         return plan.source_roots
     if config.source_roots:
         return config.source_roots
-    found = run_check(
-        tree, config, cache_dir=cache_dir(repo_root) if repo_root else None
-    ).stats.source_roots
+    # Discovered from the imports alone (no rule evaluated): a plan needs no findings here.
+    found = find_source_roots(tree, config, cache_dir=cache_dir(repo_root) if repo_root else None)
     return tuple(found) or ("",)
 
 
