@@ -28,8 +28,7 @@ from typing import Any
 
 from hoc_migrate import __version__
 from hoc_migrate.adapters.check_cache import is_racy, write_atomically
-from hoc_migrate.adapters.filesystem import DiskTree, FileStat
-from hoc_migrate.core.errors import UsageError
+from hoc_migrate.adapters.filesystem import DiskTree, FileStat, same_answers
 from hoc_migrate.core.layers.config import DebtEntry
 from hoc_migrate.core.layers.findings import FileInfo, Finding, Status
 from hoc_migrate.core.layers.result import CheckResult, CheckStats
@@ -85,19 +84,6 @@ class RecordingTree:
             kind == "stat" and answer is not None and is_racy(answer, self.started_ns)
             for (kind, _), answer in self.answers.items()
         )
-
-
-def _same_answers(tree: DiskTree, answers: list[tuple[str, str, Any]]) -> bool:
-    ask = {
-        "list": lambda arg: tuple(tree.iter_files(arg)),
-        "stat": tree.file_stat,
-        "exists": tree.exists,
-        "is_dir": tree.is_dir,
-    }
-    try:
-        return all(ask[kind](arg) == answer for kind, arg, answer in answers)
-    except (OSError, UsageError, KeyError, TypeError):
-        return False
 
 
 def _canonical(value: Any) -> Any:
@@ -219,6 +205,8 @@ class ResultMemo:
         self.key = key
         self.path = cache_dir / f"result-{key}.marshal"
         self.recorder = RecordingTree(tree)
+        # After a successful `load`: the questions and answers that vouch for the result.
+        self.vouched_by: list[tuple[str, str, Any]] = []
 
     def load(self) -> CheckResult | None:
         """The stored result when the tree still answers every question the same; its stats
@@ -227,9 +215,10 @@ class ResultMemo:
             data = marshal.loads(self.path.read_bytes())
             if not (isinstance(data, dict) and data.get("key") == self.key):
                 return None
-            if not _same_answers(self.tree, data["answers"]):
+            if not same_answers(self.tree, data["answers"]):
                 return None
             result = decode_result(data["result"])
+            self.vouched_by = list(data["answers"])
         except (OSError, EOFError, ValueError, TypeError, KeyError):
             return None  # none yet, damaged, or of another shape: check afresh
         stats = result.stats

@@ -5,10 +5,16 @@ from __future__ import annotations
 import errno
 import os
 import stat
-from collections.abc import Iterator
 from pathlib import Path
 
 from hoc_migrate.core.errors import UsageError
+
+# Annotations only, without importing `typing`: `check` replays load this module, and every
+# import there is paid by every warm run (see adapters/check_replay.py).
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable, Iterator
+    from typing import Any
 
 # Folders that never hold code a migration should touch or a check should read.
 SKIPPED_DIRS = frozenset(
@@ -144,7 +150,7 @@ class DiskTree:
             return None
         if not stat.S_ISREG(found.st_mode):
             return None
-        return (found.st_size, found.st_mtime_ns, found.st_ctime_ns, found.st_ino, found.st_dev)
+        return _signature(found)
 
     def exists(self, path: str) -> bool:
         try:
@@ -173,3 +179,44 @@ class DiskTree:
                 if os.path.islink(os.path.join(dirpath, name)):
                     found.append(f"{rel}/{name}")
         return sorted(found)
+
+
+def _signature(found: os.stat_result) -> FileStat:
+    return (found.st_size, found.st_mtime_ns, found.st_ctime_ns, found.st_ino, found.st_dev)
+
+
+def _plain(path: str) -> bool:
+    """A relative path with no `..` (nor `..` in a name, to stay simple): one whose
+    confinement its folder decides."""
+    return bool(path) and ".." not in path and not os.path.isabs(path)
+
+
+def same_answers(tree: DiskTree, answers: Iterable[tuple[str, str, Any]]) -> bool:
+    """Whether `tree` answers each recorded question (kind, argument, answer) the same way:
+    what a stored check result or a replayed output is vouched by."""
+    ask: dict[str, Callable[[str], Any]] = {
+        "list": lambda arg: tuple(tree.iter_files(arg)),
+        "stat": tree.file_stat,
+        "exists": tree.exists,
+        "is_dir": tree.is_dir,
+    }
+    prefix = tree._root.rstrip(os.sep) + os.sep
+    try:
+        for kind, arg, answer in answers:
+            if kind == "stat" and _plain(arg) and tree._folder_inside(arg.rpartition("/")[0]):
+                # `file_stat` with the confinement its folder check gives, for the thousands
+                # of files a check stats (the file itself is not followed if a link).
+                try:
+                    found = os.stat(prefix + arg, follow_symlinks=False)
+                except OSError:
+                    got = None
+                else:
+                    regular = stat.S_ISREG(found.st_mode)
+                    got = _signature(found) if regular else None
+            else:
+                got = ask[kind](arg)
+            if got != answer:
+                return False
+    except (OSError, UsageError, KeyError, TypeError):
+        return False
+    return True

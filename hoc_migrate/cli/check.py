@@ -6,19 +6,24 @@ a debt entry expired), 2 the check could not run (bad configuration, missing pat
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.text import Text
 
 from hoc_migrate.adapters.check_config import (
+    CONFIG_FILE,
+    PYPROJECT,
     find_check_root,
     load_check_config,
     read_baseline,
     write_text_atomically,
 )
+from hoc_migrate.adapters.check_replay import plain_output, record, watched_paths
 from hoc_migrate.adapters.filesystem import DiskTree
+from hoc_migrate.cli import _invocation
 from hoc_migrate.cli._app import app, errors_to_exit_codes, stderr, stdout
 from hoc_migrate.core.errors import Problem, UsageError
 from hoc_migrate.core.layers.baseline import BaselineKeys, render_baseline
@@ -27,6 +32,9 @@ from hoc_migrate.core.layers.config import DEFAULT_BASELINE, CheckConfig
 from hoc_migrate.core.layers.render import FORMATS, render, summary_line
 from hoc_migrate.core.layers.result import CheckResult
 from hoc_migrate.services.check import run_check
+
+if TYPE_CHECKING:
+    from hoc_migrate.adapters.check_replay import Watched
 
 CACHE_FOLDER = Path(".hoc-migrate") / "cache"
 
@@ -149,6 +157,7 @@ def check(
         ignored = _rule_list(ignore, "--ignore") or []
         baseline_path, keys = _baseline_keys(baseline, settings, root, write_baseline)
         cache_dir = None if no_cache or not settings.cache else root / CACHE_FOLDER
+        vouched_by: list[tuple[str, str, Any]] = []
         result = run_check(
             DiskTree(root),
             settings,
@@ -160,6 +169,7 @@ def check(
             cache_dir=cache_dir,
             jobs=jobs,
             baseline=keys,
+            on_stored_result=vouched_by.extend,
         )
         if write_baseline:
             target = baseline_path or root / DEFAULT_BASELINE
@@ -169,6 +179,31 @@ def check(
             stderr.print(f"wrote {recorded} findings to {target}", markup=False)
             return
         report = render(result, fmt)
+        code = result.exit_code
+        if output is None and _plain_streams():
+            # What a terminal-less run prints, written as is, and kept for replay when the
+            # result was the stored one (nothing changed: the next identical run replays it).
+            out, err = (
+                report.encode(*_codec(sys.stdout)),
+                _files_line(result).encode(*_codec(sys.stderr)),
+            )
+            sys.stdout.flush()
+            sys.stdout.buffer.write(out)
+            sys.stdout.buffer.flush()
+            sys.stderr.buffer.write(err)
+            sys.stderr.buffer.flush()
+            if vouched_by and _invocation.command_line is not None:
+                watched = _watched(root, given, repo, config, baseline_path)
+                record(
+                    root,
+                    _invocation.command_line,
+                    answers=vouched_by,
+                    watched=watched,
+                    stdout=out,
+                    stderr=err,
+                    code=code,
+                )
+            raise typer.Exit(code)
         if output is not None:
             _inside(output, root, "--output")
             write_text_atomically(output.resolve(), report)
@@ -177,15 +212,56 @@ def check(
             _print_text(result, report)
         else:
             typer.echo(report, nl=False)
-        stats = result.stats
-        stderr.print(
-            f"checked {stats.files} file{'' if stats.files == 1 else 's'} "
-            f"({stats.parsed} parsed, {stats.cached} from cache, "
-            f"{stats.skipped} outside the layers); source roots: "
-            f"{', '.join(r or '.' for r in stats.source_roots)}"
-            + (" (found)" if stats.roots_discovered else ""),
-            markup=False,
-            style="dim",
-        )
-        code = result.exit_code
+        stderr.print(_files_line(result).rstrip("\n"), markup=False, style="dim")
     raise typer.Exit(code)
+
+
+def _files_line(result: CheckResult) -> str:
+    stats = result.stats
+    return (
+        f"checked {stats.files} file{'' if stats.files == 1 else 's'} "
+        f"({stats.parsed} parsed, {stats.cached} from cache, "
+        f"{stats.skipped} outside the layers); source roots: "
+        f"{', '.join(r or '.' for r in stats.source_roots)}"
+        + (" (found)" if stats.roots_discovered else "")
+        + "\n"
+    )
+
+
+def _plain_streams() -> bool:
+    """Neither stream a terminal nor styled: the output is plain text, the same bytes rich
+    and typer would write, so it can be written (and replayed) as bytes."""
+    return (
+        plain_output()
+        and not stdout.is_terminal
+        and not stderr.is_terminal
+        and stdout.color_system is None
+        and stderr.color_system is None
+        and hasattr(sys.stdout, "buffer")
+        and hasattr(sys.stderr, "buffer")
+    )
+
+
+def _codec(stream: object) -> tuple[str, str]:
+    return getattr(stream, "encoding", None) or "utf-8", getattr(stream, "errors", None) or "strict"
+
+
+def _watched(
+    root: Path,
+    given: list[Path],
+    repo: Path | None,
+    config: Path | None,
+    baseline: Path | None,
+) -> list[Watched]:
+    """Everything outside the tree this command looked at or for: the `.git` markers and
+    configuration files from each starting folder up (they decide the root and the
+    configuration), the configuration given, the baseline."""
+    starts = [Path.cwd(), root, *(p.resolve() for p in given)]
+    if repo is not None:
+        starts.append(repo.resolve())
+    paths: list[Path] = []
+    for start in starts:
+        for folder in (start, *start.parents):
+            paths += [folder / ".git", folder / CONFIG_FILE, folder / PYPROJECT]
+    paths += [p for p in (config, baseline) if p is not None]
+    return watched_paths(paths)

@@ -14,10 +14,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from hoc_migrate.adapters.check_cache import FactsCache, FactsScanner, default_jobs
 from hoc_migrate.adapters.check_config import load_check_config
@@ -231,6 +231,7 @@ def run_check(
     baseline: BaselineKeys | None = None,
     today: dt.date | None = None,
     parallel_min: int = PARALLEL_MIN,
+    on_stored_result: Callable[[Sequence[tuple[str, str, Any]]], None] | None = None,
 ) -> CheckResult:
     """Check the Python files below `paths` (repo-relative; default: the configured source
     roots, else the whole tree), optionally only one domain / audience and some rules.
@@ -238,7 +239,8 @@ def run_check(
     `rules` selects layer rules (None: all); the meta rules (PARSE_ERROR, BAD_SUPPRESSION,
     EXPIRED_DEBT, STALE_DEBT) always run unless named in `ignore`. Facts are cached in
     `cache_dir` when given; for a DiskTree, whole results too. Raises UsageError (exit 2)
-    for missing paths or unknown names."""
+    for missing paths or unknown names. When the result is the stored one (an unchanged
+    DiskTree), `on_stored_result` receives the tree's answers that vouch for it."""
     topology = Topology(config)
     _check_options(topology, rules, ignore, audience)
     options = _Options(
@@ -258,6 +260,8 @@ def run_check(
         return _check(tree, config, topology, options, scanner)
     memo = ResultMemo(cache_dir, tree, memo_key(tree, {"config": config, "options": options}))
     result = memo.load()
+    if result is not None and on_stored_result is not None:
+        on_stored_result(memo.vouched_by)
     if result is None:
         recorder = memo.recorder
         scanner = FactsScanner(recorder, FactsCache(cache_dir), jobs, parallel_min, disk=recorder)

@@ -1,0 +1,229 @@
+"""Replaying a whole `hoc-migrate check` command: same command line, folder, environment,
+date and code, and an unchanged tree, configuration and baseline -> the same output and exit
+code, written without importing the checker or the CLI framework (their import is most of a
+warm run).
+
+A replay is recorded only by a run whose result came from the stored result (check_memo.py),
+so it replays exactly what that run printed; it is vouched for by the same answers of the
+tree plus the files the command read or looked for outside it (configuration files, the
+baseline, `.git` markers: see `watched_paths`). Only runs whose stdout and stderr are not
+terminals are recorded or replayed: their output is plain text, the same bytes every time.
+
+This module imports the standard library and the file-system adapter only.
+"""
+
+from __future__ import annotations
+
+import gc
+import marshal
+import os
+import sys
+import time
+import zlib
+from pathlib import Path  # loaded by the file-system adapter anyway
+
+from hoc_migrate import __version__
+from hoc_migrate.adapters.filesystem import DiskTree, same_answers
+
+# Only what annotations need, without importing `typing`: every import here is paid by
+# every replayed run.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Sequence
+    from typing import Any, TypeAlias
+
+    Watched: TypeAlias = tuple[str, Any]  # (absolute path, its signature: see `_signature`)
+
+REPLAY_VERSION = 1
+MAX_REPLAYS = 8
+#: A watched file changed this recently may change again within one timestamp tick unseen.
+RACY_NS = 2_000_000_000
+_CACHE = os.path.join(".hoc-migrate", "cache")
+_PACKAGE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+# Volatile variables a shell sets per command; they never change what a check prints.
+_IGNORED_ENV = frozenset({"_", "OLDPWD", "SHLVL"})
+
+
+def plain_output() -> bool:
+    """Whether this run's output can be recorded or replayed: neither stream a terminal."""
+    try:
+        return not (os.isatty(1) or os.isatty(2))
+    except OSError:
+        return False
+
+
+def _code_state() -> list[tuple[str, int, int]]:
+    """Size and mtime of every module of hoc_migrate (rules, rendering and CLI alike) and of
+    the folders packages are installed in (an upgraded dependency may print differently)."""
+    found = []
+    for folder, _, names in os.walk(_PACKAGE):
+        for name in names:
+            if name.endswith(".py"):
+                st = os.stat(os.path.join(folder, name))
+                found.append((os.path.join(folder, name), st.st_size, st.st_mtime_ns))
+    for entry in sys.path:
+        if entry.endswith("-packages") and os.path.isdir(entry):
+            st = os.stat(entry)
+            found.append((entry, 0, st.st_mtime_ns))
+    return sorted(found)
+
+
+def _material(argv: Sequence[str]) -> str:
+    """Everything besides the tree that decides what this command prints: the command line,
+    the folder, the environment, the date, the streams' encodings, the code."""
+    env = sorted((k, v) for k, v in os.environ.items() if k not in _IGNORED_ENV)
+    return repr(
+        (
+            REPLAY_VERSION,
+            __version__,
+            sys.version,
+            sys.executable,
+            tuple(argv),
+            os.getcwd(),
+            env,
+            (sys.stdout.encoding, sys.stdout.errors, sys.stderr.encoding, sys.stderr.errors),
+            _today(),  # debt expires by the date
+            _code_state(),
+        )
+    )
+
+
+def _today() -> str:
+    return time.strftime("%Y-%m-%d")  # local time, as `datetime.date.today()` in the check
+
+
+def _file_name(material: str) -> str:
+    # A checksum only names the file; the record holds the whole material, compared exactly.
+    data = material.encode("utf-8", "surrogatepass")
+    return f"replay-{zlib.crc32(data):08x}{zlib.adler32(data):08x}.marshal"
+
+
+def _signature(path: str) -> Any:
+    """What must not change about a watched path: None when missing; for a folder, that it
+    is one; for a file, its size, times and identity."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    if os.path.isdir(path):
+        return "dir"
+    return (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+
+
+def watched_paths(paths: Iterable[Path]) -> list[Watched]:
+    """The signatures of `paths` now (recorded with a replay, compared when replaying)."""
+    return [(str(p), _signature(str(p))) for p in dict.fromkeys(paths)]
+
+
+def _start_folder(argv: Sequence[str]) -> str:
+    """Where to look for the repository: `--repo DIR` when given, else the current folder."""
+    for i, arg in enumerate(argv):
+        if arg == "--repo" and i + 1 < len(argv):
+            return os.path.abspath(argv[i + 1])
+        if arg.startswith("--repo="):
+            return os.path.abspath(arg.partition("=")[2])
+    return os.getcwd()
+
+
+def _candidates(argv: Sequence[str], name: str) -> Iterable[str]:
+    folder = _start_folder(argv)
+    while True:
+        yield os.path.join(folder, _CACHE, name)
+        parent = os.path.dirname(folder)
+        if parent == folder:
+            return
+        folder = parent
+
+
+def replay(argv: Sequence[str]) -> int | None:
+    """Write the recorded output of this command and return its exit code, or None when
+    there is nothing to replay (the caller then runs the command)."""
+    if not plain_output():
+        return None
+    # The record holds thousands of small objects; cyclic collections walking them again and
+    # again would cost more than the checks (this process ends soon after, or re-enables it).
+    gc.disable()
+    try:
+        return _replay(argv)
+    finally:
+        gc.enable()
+
+
+def _replay(argv: Sequence[str]) -> int | None:
+    material = _material(argv)
+    for candidate in _candidates(argv, _file_name(material)):
+        try:
+            with open(candidate, "rb") as handle:
+                data = marshal.loads(handle.read())  # at once: `marshal.load` reads in bits
+        except OSError:
+            continue
+        except (EOFError, ValueError, TypeError):
+            return None
+        try:
+            if data["version"] != REPLAY_VERSION or data["material"] != material:
+                return None
+            if any(_signature(path) != sig for path, sig in data["watched"]):
+                return None
+            if not same_answers(DiskTree(Path(data["root"])), data["answers"]):
+                return None
+            out, err, code = data["stdout"], data["stderr"], data["code"]
+        except Exception:  # noqa: BLE001 a damaged record of any shape: run the command
+            return None
+        try:
+            _write_all(1, out)
+            _write_all(2, err)
+        except BrokenPipeError:  # `check | head`: the reader has what it wanted
+            pass
+        return int(code)
+    return None
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        written = os.write(fd, view)
+        view = view[written:]
+
+
+def record(
+    root: Path,
+    argv: Sequence[str],
+    *,
+    answers: Sequence[tuple[str, str, Any]],
+    watched: list[Watched],
+    stdout: bytes,
+    stderr: bytes,
+    code: int,
+) -> None:
+    """Store what this command printed, for `replay`; never fails the command."""
+    now = time.time_ns()
+    for _, sig in watched:
+        if isinstance(sig, tuple) and max(sig[1], sig[2]) > now - RACY_NS:
+            return  # a file changed just now may change again unseen: do not vouch
+    folder = root / _CACHE
+    material = _material(argv)
+    document = {
+        "version": REPLAY_VERSION,
+        "material": material,
+        "root": str(root),
+        "answers": list(answers),
+        "watched": watched,
+        "stdout": stdout,
+        "stderr": stderr,
+        "code": code,
+    }
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        target = folder / _file_name(material)
+        temporary = folder / f".{target.name}.{os.getpid()}.tmp"
+        temporary.write_bytes(marshal.dumps(document))
+        os.replace(temporary, target)
+        _prune(folder)
+    except (OSError, ValueError):
+        return  # a read-only cache: the next run checks instead, nothing is lost
+
+
+def _prune(folder: Path) -> None:
+    replays = sorted(folder.glob("replay-*.marshal"), key=lambda p: p.stat().st_mtime_ns)
+    for old in replays[:-MAX_REPLAYS]:
+        old.unlink(missing_ok=True)
