@@ -15,7 +15,8 @@ any module never meets a partially initialised module: the package imports in an
 before and after any sequence of moves.
 
 Plans are chains of file moves, package moves, moves back, `extract_schema` (modules with
-a dataclass) and `split_hybrid` (HYBRID modules doing database work). Moves keep HOC
+a dataclass), `split_hybrid` (HYBRID modules doing database work) and `fix_header` (a
+role, the layer from the folder). Moves keep HOC
 modules in L5 homes and plain modules in plain homes, and never reuse a path a plan has
 vacated except to move a file straight back, so a plan is idempotent and its inverse
 (the moves reversed) is a plan too.
@@ -401,7 +402,7 @@ def plans(draw: st.DrawFn, pkg: Package, *, moves_only: bool = False) -> list[di
     steps: list[dict[str, Any]] = []
     kinds = ["move", "move", "package", "back"]
     if not moves_only:
-        kinds += ["extract", "split"]
+        kinds += ["extract", "split", "header"]
     wanted = draw(st.integers(min_value=1, max_value=6))
     for _ in range(3 * wanted):  # a draw may not fit the tree: try another
         if len(steps) == wanted:
@@ -413,6 +414,7 @@ def plans(draw: st.DrawFn, pkg: Package, *, moves_only: bool = False) -> list[di
             "back": _move_back,
             "extract": _extract,
             "split": _split,
+            "header": _header,
         }[kind](draw, pkg, state, steps)
         if step is not None:
             steps.append(step)
@@ -588,6 +590,21 @@ def _split(
     state.used.add(driver)
     _add_folders(state, driver.rpartition("/")[0])
     return {"split_hybrid": {"path": src, "driver": driver}}
+
+
+def _header(
+    draw: st.DrawFn, pkg: Package, state: _PlanState, steps: Sequence[dict[str, Any]]
+) -> dict[str, Any] | None:
+    """`fix_header` on a HOC module where it is now: a role, and the layer from its folder."""
+    keys = [m.key for m in pkg.mods if state.hoc[m.key]]
+    if not keys:
+        return None
+    key = draw(st.sampled_from(keys))
+    role = draw(st.sampled_from(["pricing rules", "Schemas — café ü", "a: b # c"]))
+    options: dict[str, Any] = {"path": state.paths[key], "role": role}
+    if draw(st.booleans()):
+        options["layer"] = "auto"
+    return {"fix_header": options}
 
 
 def inverse(steps: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
