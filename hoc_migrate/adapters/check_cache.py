@@ -95,6 +95,16 @@ def write_atomically(folder: Path, path: Path, blob: bytes) -> None:
         raise
 
 
+def keep_newest(folder: Path, pattern: str, count: int) -> None:
+    """Remove all but the `count` most recently written files matching `pattern`."""
+    try:
+        found = sorted(folder.glob(pattern), key=lambda p: p.stat().st_mtime_ns)
+        for old in found[:-count]:
+            old.unlink(missing_ok=True)
+    except OSError:
+        pass  # pruning is housekeeping; a failure here loses nothing
+
+
 class FactsCache:
     """Encoded facts (see core.layers.facts.encode_facts) by content digest, and per working
     tree on disk the (stat, digest, lines) of each file seen."""

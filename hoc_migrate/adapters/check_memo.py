@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from hoc_migrate import __version__
-from hoc_migrate.adapters.check_cache import is_racy, write_atomically
+from hoc_migrate.adapters.check_cache import is_racy, keep_newest, write_atomically
 from hoc_migrate.adapters.filesystem import DiskTree, FileStat, same_answers
 from hoc_migrate.core.layers.config import DebtEntry
 from hoc_migrate.core.layers.findings import FileInfo, Finding, Status
@@ -240,14 +240,4 @@ class ResultMemo:
             write_atomically(self.cache_dir, self.path, marshal.dumps(document))
         except OSError:
             return  # a read-only cache folder: the next run checks afresh, nothing is lost
-        self._prune()
-
-    def _prune(self) -> None:
-        try:
-            memos = sorted(
-                self.cache_dir.glob("result-*.marshal"), key=lambda p: p.stat().st_mtime_ns
-            )
-            for old in memos[:-MAX_MEMOS]:
-                old.unlink(missing_ok=True)
-        except OSError:
-            pass  # pruning is housekeeping; a failure here loses nothing
+        keep_newest(self.cache_dir, "result-*.marshal", MAX_MEMOS)

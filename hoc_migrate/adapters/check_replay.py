@@ -36,8 +36,6 @@ if TYPE_CHECKING:
 
 REPLAY_VERSION = 1
 MAX_REPLAYS = 8
-#: A watched file changed this recently may change again within one timestamp tick unseen.
-RACY_NS = 2_000_000_000
 _CACHE = os.path.join(".hoc-migrate", "cache")
 _PACKAGE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 # Volatile variables a shell sets per command; they never change what a check prints.
@@ -196,10 +194,12 @@ def record(
     code: int,
 ) -> None:
     """Store what this command printed, for `replay`; never fails the command."""
+    # The checker's own helpers: imported here, on the recording run, which has loaded them.
+    from hoc_migrate.adapters.check_cache import is_racy, keep_newest, write_atomically
+
     now = time.time_ns()
-    for _, sig in watched:
-        if isinstance(sig, tuple) and max(sig[1], sig[2]) > now - RACY_NS:
-            return  # a file changed just now may change again unseen: do not vouch
+    if any(isinstance(sig, tuple) and is_racy(sig, now) for _, sig in watched):
+        return  # a file changed just now may change again unseen: do not vouch
     folder = root / _CACHE
     material = _material(argv)
     document = {
@@ -213,17 +213,7 @@ def record(
         "code": code,
     }
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-        target = folder / _file_name(material)
-        temporary = folder / f".{target.name}.{os.getpid()}.tmp"
-        temporary.write_bytes(marshal.dumps(document))
-        os.replace(temporary, target)
-        _prune(folder)
+        write_atomically(folder, folder / _file_name(material), marshal.dumps(document))
     except (OSError, ValueError):
         return  # a read-only cache: the next run checks instead, nothing is lost
-
-
-def _prune(folder: Path) -> None:
-    replays = sorted(folder.glob("replay-*.marshal"), key=lambda p: p.stat().st_mtime_ns)
-    for old in replays[:-MAX_REPLAYS]:
-        old.unlink(missing_ok=True)
+    keep_newest(folder, "replay-*.marshal", MAX_REPLAYS)

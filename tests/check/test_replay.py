@@ -55,7 +55,6 @@ class Repo:
 @pytest.fixture
 def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Repo:
     monkeypatch.setattr(check_cache, "RACY_NS", 0)
-    monkeypatch.setattr(check_replay, "RACY_NS", 0)
     monkeypatch.chdir(tmp_path)
     return Repo(tmp_path)
 
