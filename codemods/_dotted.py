@@ -80,6 +80,15 @@ class Hit:
     is_symbol: bool
 
 
+@dataclass(frozen=True)
+class ChainTarget:
+    """An attribute chain's rewrite: the link at `depth` becomes `module` (`.symbol`)."""
+
+    depth: int
+    module: str
+    symbol: str | None
+
+
 class Renames:
     """Old dotted path -> new dotted path; a path follows the longest old prefix it is within.
 
@@ -122,6 +131,22 @@ class Renames:
                 return None
             return Hit(key, new + dotted[len(key) :], self.is_symbols)
         return None
+
+    def chain_target(self, binding: str, attrs: Sequence[str], plain: bool) -> ChainTarget | None:
+        """Where the attribute chain `<binding>.<attrs>` goes, for a name bound to dotted
+        path `binding` (`plain`: by `import a.b` itself, not an alias), if anywhere."""
+        full = ".".join([binding, *attrs])
+        hit = self.lookup(full)
+        if hit is None:
+            return None
+        depth = hit.key.count(".") - binding.count(".")
+        # An aliased import of the renamed module itself is rewritten at the import.
+        if depth < 0 or (depth == 0 and not plain):
+            return None
+        key_target = hit.new[: len(hit.new) - (len(full) - len(hit.key))]
+        module = parent(key_target) if hit.is_symbol else key_target
+        symbol = last(key_target) if hit.is_symbol else None
+        return ChainTarget(depth, module, symbol)
 
     def apply(self, dotted: str) -> str | None:
         hit = self.lookup(dotted)

@@ -516,17 +516,12 @@ class _Planner:
     def _chain_outcome(
         self, binding: _Binding, attrs: list[str]
     ) -> tuple[tuple[int, str], tuple[str, tuple[int, str]]] | None:
-        full = ".".join([binding.path, *attrs])
-        hit = self._renames.lookup(full)
-        if hit is None:
+        target = self._renames.chain_target(binding.path, attrs, binding.plain)
+        if target is None:
             return None
-        depth = hit.key.count(".") - binding.path.count(".")
-        if depth < 0 or (depth == 0 and not binding.plain):
-            return None
-        key_target = hit.new[: len(hit.new) - (len(full) - len(hit.key))]
-        module = parent(key_target) if hit.is_symbol else key_target
+        depth, module = target.depth, target.module
         self._reference_roots.add(module.partition(".")[0])
-        reference = f"{module}.{last(key_target)}" if hit.is_symbol else module
+        reference = module if target.symbol is None else f"{module}.{target.symbol}"
         return (depth, reference), (module, binding.block)
 
     def _visit_string(self, node: ast.Constant) -> None:

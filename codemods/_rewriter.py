@@ -268,19 +268,13 @@ class Rewriter(cst.CSTTransformer):
         self, binding: Binding, attrs: list[str]
     ) -> tuple[tuple[int, str], _Need] | None:
         """Where the chain `<binding>.<attrs>` is rewritten (depth, new text), if at all."""
-        full = ".".join([binding.path, *attrs])
-        hit = self._renames.lookup(full)
-        if hit is None:
+        target = self._renames.chain_target(binding.path, attrs, binding.plain)
+        if target is None:
             return None
-        depth = hit.key.count(".") - binding.path.count(".")
-        # An aliased import of the renamed module itself is rewritten at the import.
-        if depth < 0 or (depth == 0 and not binding.plain):
-            return None
-        key_target = hit.new[: len(hit.new) - (len(full) - len(hit.key))]
-        module = parent(key_target) if hit.is_symbol else key_target
+        depth, module = target.depth, target.module
         reference, alias = self._reference_to(module)
-        if hit.is_symbol:
-            reference = f"{reference}.{last(key_target)}"
+        if target.symbol is not None:
+            reference = f"{reference}.{target.symbol}"
         return (depth, reference), _Need(module, alias, binding.site)
 
     def leave_Attribute(
