@@ -437,7 +437,7 @@ class _Planner:
             self._visit_chain(node, scopes)
         elif isinstance(node, ast.Constant):
             if isinstance(node.value, str):
-                self._visit_string(node)
+                self._visit_string(node, node.value)
         elif isinstance(node, ast.JoinedStr):
             self._visit_fstring(node)
         elif isinstance(node, ast.Import | ast.ImportFrom):
@@ -524,8 +524,7 @@ class _Planner:
         reference = module if target.symbol is None else f"{module}.{target.symbol}"
         return (depth, reference), (module, binding.block)
 
-    def _visit_string(self, node: ast.Constant) -> None:
-        value = node.value
+    def _visit_string(self, node: ast.Constant, value: str) -> None:
         if not any(needle in value for needle in self._string_needles):
             return  # no literal in it names a moved module (see `_string_needles`)
         start, end = self._span(node)
