@@ -17,34 +17,36 @@ if TYPE_CHECKING:
 
 def main(argv: list[str] | None = None) -> None:
     """Console-script entry point; `argv` makes it callable from tests."""
+    from hoc_migrate.cli import _invocation
+
     args = list(sys.argv[1:] if argv is None else argv)
     if args[:1] == ["check"]:
         # A warm `check` in CI prints what it printed last time when nothing changed: replayed
         # before typer and the checker are even imported (see adapters/check_replay.py).
         from hoc_migrate.adapters.check_replay import replay
-        from hoc_migrate.cli import _invocation
 
         code = replay(args)
         if code is not None:
             sys.stdout.flush()
             raise SystemExit(code)
         _invocation.command_line = args
-    from hoc_migrate.cli import _invocation, commands  # noqa: F401  (registers the commands)
-    from hoc_migrate.cli._app import app
-
     try:
-        app(args=args, prog_name="hoc-migrate")
+        _load_app()(args=args, prog_name="hoc-migrate")
     finally:
         _invocation.command_line = None
 
 
-def __getattr__(name: str) -> object:
-    # `app` on demand: importing it loads typer and every command (most of a start-up).
-    if name == "app":
-        from hoc_migrate.cli import commands  # noqa: F401
-        from hoc_migrate.cli._app import app
+def _load_app() -> typer.Typer:
+    # On demand: importing it loads typer and every command (most of a start-up).
+    from hoc_migrate.cli import commands  # noqa: F401  (registers the commands)
+    from hoc_migrate.cli._app import app
 
-        return app
+    return app
+
+
+def __getattr__(name: str) -> object:
+    if name == "app":
+        return _load_app()
     raise AttributeError(name)
 
 
