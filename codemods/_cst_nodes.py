@@ -99,6 +99,11 @@ def split_line(
     )
 
 
-def plain_import(module: str, alias: str | None) -> cst.Import:
+def plain_import(module: str, alias: str | None) -> cst.Import | cst.ImportFrom:
+    """`import module [as alias]`; `from package import name` when the alias is the module's
+    own last name (what `import package.name as name` means, in the form linters prefer)."""
+    package, _, name = module.rpartition(".")
+    if alias is not None and package and alias == name:
+        return cst.ImportFrom(module=build_dotted(package), names=[cst.ImportAlias(cst.Name(name))])
     asname = None if alias is None else cst.AsName(cst.Name(alias))
     return cst.Import(names=[cst.ImportAlias(build_dotted(module), asname=asname)])

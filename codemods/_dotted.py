@@ -153,28 +153,52 @@ class Renames:
         return None if hit is None else hit.new
 
 
+#: How a rewritten import may be relative: as the file wrote it where it can ("keep"), never
+#: climbing to a parent package (`from ..x`, as ruff's TID252 `ban-relative-imports =
+#: "parents"` bans), or never ("absolute", `ban-relative-imports = "all"`).
+RELATIVE_POLICIES = ("keep", "no-parents", "absolute")
+
+
 @dataclass(frozen=True)
 class FilePlace:
     """Where a file's relative imports resolve: before the change, and after it."""
 
     old_package: str | None
     new_package: str | None
+    relative: str = "keep"  # one of RELATIVE_POLICIES
 
     @property
     def moved(self) -> bool:
         return self.old_package != self.new_package
 
+    def relative_form(self, target: str, package: str | None) -> tuple[int, str | None] | None:
+        """`relative_form` from `package`, unless the project's policy wants it absolute."""
+        form = relative_form(target, package or "")
+        if form is None or self.relative == "absolute":
+            return None
+        if self.relative == "no-parents" and form[0] > 1:
+            return None
+        return form
+
 
 def file_place(
-    module: str | None, is_package: bool, renames: Renames, moved_from: str | None
+    module: str | None,
+    is_package: bool,
+    renames: Renames,
+    moved_from: str | None,
+    relative: str = "keep",
 ) -> FilePlace:
     """`module` is the file's dotted name; for the moved file it may be the old or new name."""
+    if relative not in RELATIVE_POLICIES:
+        raise ValueError(f"relative import policy {relative!r} is not one of {RELATIVE_POLICIES}")
     if not module:
-        return FilePlace(None, None)
+        return FilePlace(None, None, relative)
     if moved_from is None:
         package = package_of(module, is_package)
-        return FilePlace(package, package)
+        return FilePlace(package, package, relative)
     new_module = module
     if module == moved_from:
         new_module = renames.apply(moved_from) or moved_from
-    return FilePlace(package_of(moved_from, is_package), package_of(new_module, is_package))
+    return FilePlace(
+        package_of(moved_from, is_package), package_of(new_module, is_package), relative
+    )

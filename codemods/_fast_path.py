@@ -42,7 +42,6 @@ from codemods._dotted import (
     is_within,
     last,
     parent,
-    relative_form,
     resolve_relative,
 )
 
@@ -114,6 +113,7 @@ def fast_rewrite(
     renames: Mapping[str, str],
     names: Sequence[str] | None = None,
     moved_from: str | None = None,
+    relative: str = "keep",
 ) -> str | None:
     """What `rewrite_module_references` returns (`source` itself when nothing changes), or
     None when only the LibCST path can tell."""
@@ -137,7 +137,7 @@ def fast_rewrite(
         return None
     if not rename_map:
         return source
-    place = file_place(module, is_package, rename_map, None)
+    place = file_place(module, is_package, rename_map, None, relative)
     try:
         edits = _Planner(tree, data, rename_map, place, renames).edits()
     except (_NotProven, RecursionError):
@@ -193,6 +193,7 @@ class _Planner:
         self._data = data
         self._renames = renames
         self._package = place.old_package
+        self._place = place
         self._line_starts = [0] + [m.end() for m in _LINE_BREAK.finditer(data)]
         self._edits: list[tuple[int, int, bytes]] = []
         self._needs: list[tuple[str, tuple[int, str]]] = []  # (module, block of the import)
@@ -352,7 +353,7 @@ class _Planner:
             return
         if base == target:
             return
-        form = relative_form(target, self._package or "")
+        form = self._place.relative_form(target, self._package)
         if form is None:
             self._replace_from_head(node, target)
             return

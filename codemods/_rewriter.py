@@ -21,7 +21,7 @@ from codemods._cst_nodes import (
     split_line,
     with_last_comma,
 )
-from codemods._dotted import FilePlace, Renames, is_dotted, is_within, last, parent, relative_form
+from codemods._dotted import FilePlace, Renames, is_dotted, is_within, last, parent
 from codemods._import_scan import Binding, ImportScan, Scope, Site
 from codemods._names import bound_names
 
@@ -213,7 +213,7 @@ class Rewriter(cst.CSTTransformer):
         unchanged = import_from_base(node, self._place.old_package) == target
         if unchanged and not self._place.moved:
             return node.with_changes(names=aliases)
-        form = relative_form(target, self._place.new_package or "")
+        form = self._place.relative_form(target, self._place.new_package)
         if form is None:
             return node.with_changes(relative=[], module=build_dotted(target), names=aliases)
         new_level, rest = form

@@ -8,7 +8,17 @@ from typing import Protocol
 
 from hoc_migrate.core.tree import TreeReader
 
-__all__ = ["Extraction", "ReferenceFile", "SourceCodemods", "Split", "TreeReader"]
+__all__ = [
+    "CONFIG_FILE_NAMES",
+    "Extraction",
+    "PlainStyle",
+    "ReferenceFile",
+    "SourceCodemods",
+    "SourceStyle",
+    "Split",
+    "StyledFile",
+    "TreeReader",
+]
 
 
 @dataclass(frozen=True)
@@ -44,6 +54,60 @@ class ReferenceFile:
     moved_from: str | None = None  # the file's old module, when this step moved it
 
 
+@dataclass(frozen=True)
+class StyledFile:
+    """A file a step changed, for `SourceStyle.restyle`: before (None: created) and after."""
+
+    path: str
+    after: bytes
+    before: bytes | None = None
+    before_path: str | None = None  # where it was before, when the step moved it
+
+
+class SourceStyle(Protocol):
+    """The project's own import style (sorting, formatting, relative-import policy)."""
+
+    @property
+    def relative_imports(self) -> str:
+        """How rewritten imports may be relative: "keep", "no-parents" or "absolute"."""
+        ...
+
+    def describe(self) -> list[str]: ...
+
+    def restyle(self, files: Sequence[StyledFile]) -> list[bytes]:
+        """Each file's bytes in the project's style (its `after` when nothing applies)."""
+        ...
+
+
+class PlainStyle:
+    """No style: imports are edited in place, relative ones kept relative."""
+
+    relative_imports = "keep"
+
+    def describe(self) -> list[str]:
+        return []
+
+    def restyle(self, files: Sequence[StyledFile]) -> list[bytes]:
+        return [f.after for f in files]
+
+
+#: Packaging and tool configuration files whose module references `rewrite_config` follows.
+CONFIG_FILE_NAMES = frozenset(
+    {
+        "pyproject.toml",
+        "setup.cfg",
+        "tox.ini",
+        "pytest.ini",
+        "mypy.ini",
+        ".mypy.ini",
+        ".coveragerc",
+        ".importlinter",
+        ".flake8",
+        "setup.py",
+    }
+)
+
+
 class SourceCodemods(Protocol):
     """The per-file transforms (LibCST codemods), behind a boundary so services stay free of
     libcst. Sources are bytes as on disk (encoding, BOM and line endings are kept). Parse
@@ -61,7 +125,22 @@ class SourceCodemods(Protocol):
         renames: Mapping[str, str],
         names: Sequence[str] | None = None,
         moved_from: str | None = None,
+        relative: str = "keep",
     ) -> bytes: ...
+
+    def relative_imports_change(
+        self,
+        source: bytes,
+        *,
+        old_module: str,
+        new_module: str,
+        is_package: bool,
+        renames: Mapping[str, str],
+        relative: str = "keep",
+    ) -> bool:
+        """Whether a file moved from `old_module` to `new_module` needs its relative imports
+        rewritten (True when unsure)."""
+        ...
 
     def rewrite_references_batch(
         self,
@@ -69,10 +148,28 @@ class SourceCodemods(Protocol):
         *,
         renames: Mapping[str, str],
         names: Sequence[str] | None = None,
+        relative: str = "keep",
     ) -> list[bytes]:
         """`rewrite_references` for every file (possibly in parallel): the results in the
         order of `files`. On failure, raises the error of the first failing file in that
         order, as `rewrite_references` would have."""
+        ...
+
+    def rewrite_config(
+        self,
+        path: str,
+        source: bytes,
+        *,
+        modules: Mapping[str, str],
+        files: Mapping[str, str],
+    ) -> bytes:
+        """A configuration file (CONFIG_FILE_NAMES) with the references whose meaning is
+        known (entry points, coverage sources, mypy overrides, ...) following `modules`
+        (old -> new dotted names) and `files` (old -> new paths)."""
+        ...
+
+    def rewrite_docs(self, source: bytes, *, renames: Mapping[str, str]) -> bytes:
+        """Exact dotted names of `renames` in comments and docstrings, followed."""
         ...
 
     def read_header(self, source: bytes) -> Mapping[str, str]:

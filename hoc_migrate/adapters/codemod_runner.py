@@ -21,8 +21,14 @@ from contextlib import contextmanager
 import libcst
 
 from codemods import _header, extract_schema, split_hybrid
+from codemods._docs import rewrite_docs
 from codemods._errors import CodemodRefusal
-from codemods._references import may_reference, rewrite_module_references
+from codemods._references import (
+    may_reference,
+    relative_imports_change,
+    rewrite_module_references,
+)
+from hoc_migrate.adapters.config_rewriter import ConfigRenames, rewrite_config
 from hoc_migrate.adapters.source_text import decode_source, encode_source
 from hoc_migrate.core.errors import HocMigrateError, PlanError, Problem, SourceParseError
 from hoc_migrate.ports import Extraction, ReferenceFile, Split
@@ -76,6 +82,7 @@ class LibcstCodemods:
         renames: Mapping[str, str],
         names: Sequence[str] | None = None,
         moved_from: str | None = None,
+        relative: str = "keep",
     ) -> bytes:
         with _reported(path):
             text, encoding = decode_source(source)
@@ -86,8 +93,34 @@ class LibcstCodemods:
                 renames=renames,
                 names=names,
                 moved_from=moved_from,
+                relative=relative,
             )
         return source if result == text else encode_source(result, encoding)
+
+    def relative_imports_change(
+        self,
+        source: bytes,
+        *,
+        old_module: str,
+        new_module: str,
+        is_package: bool,
+        renames: Mapping[str, str],
+        relative: str = "keep",
+    ) -> bool:
+        if b"from" not in source:
+            return False
+        try:
+            text, _ = decode_source(source)
+        except (UnicodeDecodeError, SyntaxError):
+            return True  # the rewrite reports it with its line
+        return relative_imports_change(
+            text,
+            old_module=old_module,
+            new_module=new_module,
+            is_package=is_package,
+            renames=renames,
+            relative=relative,
+        )
 
     def rewrite_references_batch(
         self,
@@ -95,14 +128,16 @@ class LibcstCodemods:
         *,
         renames: Mapping[str, str],
         names: Sequence[str] | None = None,
+        relative: str = "keep",
     ) -> list[bytes]:
         workers = min(_usable_cores(), len(files) // PARALLEL_THRESHOLD)
         context = _fork_context()
         if workers < 2 or context is None:
-            return [self._rewrite_file(f, renames, names) for f in files]
+            return [self._rewrite_file(f, renames, names, relative) for f in files]
         size = max(_MIN_CHUNK, -(-len(files) // (workers * 4)))  # a few chunks per worker
         chunks = [
-            (list(files[i : i + size]), dict(renames), names) for i in range(0, len(files), size)
+            (list(files[i : i + size]), dict(renames), names, relative)
+            for i in range(0, len(files), size)
         ]
         results: list[bytes] = []
         with ProcessPoolExecutor(workers, mp_context=context) as pool:
@@ -113,7 +148,9 @@ class LibcstCodemods:
                     chunks, pool.map(_rewrite_chunk, chunks), strict=True
                 ):
                     if failed is not None:
-                        results += [self._rewrite_file(f, renames, names) for f in chunk[0]]
+                        results += [
+                            self._rewrite_file(f, renames, names, relative) for f in chunk[0]
+                        ]
                         continue
                     results += [
                         f.source if out is None else out
@@ -125,7 +162,11 @@ class LibcstCodemods:
         return results
 
     def _rewrite_file(
-        self, file: ReferenceFile, renames: Mapping[str, str], names: Sequence[str] | None
+        self,
+        file: ReferenceFile,
+        renames: Mapping[str, str],
+        names: Sequence[str] | None,
+        relative: str = "keep",
     ) -> bytes:
         return self.rewrite_references(
             file.source,
@@ -135,7 +176,26 @@ class LibcstCodemods:
             renames=renames,
             names=names,
             moved_from=file.moved_from,
+            relative=relative,
         )
+
+    def rewrite_config(
+        self,
+        path: str,
+        source: bytes,
+        *,
+        modules: Mapping[str, str],
+        files: Mapping[str, str],
+    ) -> bytes:
+        return rewrite_config(path, source, ConfigRenames(modules, files))
+
+    def rewrite_docs(self, source: bytes, *, renames: Mapping[str, str]) -> bytes:
+        try:
+            text, encoding = decode_source(source)
+        except (UnicodeDecodeError, SyntaxError):
+            return source
+        result = rewrite_docs(text, renames)
+        return source if result == text else encode_source(result, encoding)
 
     def read_header(self, source: bytes) -> Mapping[str, str]:
         try:
@@ -260,18 +320,18 @@ class LibcstCodemods:
             return [_explain(c) for c in split_hybrid.classify(text)]
 
 
-_Chunk = tuple[list[ReferenceFile], dict[str, str], Sequence[str] | None]
+_Chunk = tuple[list[ReferenceFile], dict[str, str], Sequence[str] | None, str]
 
 
 def _rewrite_chunk(chunk: _Chunk) -> tuple[list[bytes | None], int | None]:
     """In a worker: each file's new bytes (None: unchanged), up to the first failing file,
     whose index comes second (the parent re-runs it to raise its error)."""
-    files, renames, names = chunk
+    files, renames, names, relative = chunk
     codemods = LibcstCodemods()
     outputs: list[bytes | None] = []
     for index, file in enumerate(files):
         try:
-            result = codemods._rewrite_file(file, renames, names)
+            result = codemods._rewrite_file(file, renames, names, relative)
         except HocMigrateError:
             return outputs, index
         outputs.append(None if result == file.source else result)

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from hoc_migrate.cli._app import app, errors_to_exit_codes, stderr, stdout
+from hoc_migrate.cli.render import print_references
 
 if TYPE_CHECKING:
     from hoc_migrate.services.apply import ApplyResult
@@ -91,8 +92,12 @@ def _print(result: ApplyResult) -> None:
         stderr.print(f"warning: {line}", markup=False)
     plan = result.result.plan
     stderr.print(f"{plan.name} over {result.base[:12]}: {len(result.commits)} commit(s)")
+    for line in result.settings:
+        stderr.print(f"  {line}", markup=False, highlight=False)
     for sha, subject in result.commits:
         stderr.print(f"  {sha[:12]} {subject}", markup=False)
+    if result.result.references:
+        print_references(stderr, result.result.references)
     for line in verification_lines(result.verification):
         stderr.print(line, markup=False)
     tip = (result.tip or "")[:12]

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 import typer
 
 from hoc_migrate.cli._app import app, errors_to_exit_codes, recover_first, stderr, stdout
-from hoc_migrate.cli.render import print_diff
+from hoc_migrate.cli.render import print_diff, print_references
 
 if TYPE_CHECKING:
     from hoc_migrate.services.dry_run import DryRun
@@ -66,12 +66,14 @@ def _print_summary(run: DryRun) -> None:
     stderr.print(
         f"[bold]{plan.name}[/] — {count} step{'s' if count != 1 else ''} (dry run: nothing written)"
     )
+    for line in run.settings:
+        stderr.print(f"  {line}", markup=False, highlight=False)
     for outcome in result.outcomes:
         touched = len(outcome.changes.changes)
         status = "[green]done[/]" if outcome.status == "done" else f"[dim]{outcome.status}[/]"
         stderr.print(f"  {outcome.step.label}: {status}, {touched} file(s)")
-        for old, new in outcome.renames:
-            stderr.print(f"      {old} -> {new}", markup=False)
+        for line in outcome.shown_renames():
+            stderr.print(f"      {line}", markup=False)
         for note in outcome.notes:
             stderr.print(f"      {note}", markup=False)
     stderr.print(
@@ -79,9 +81,7 @@ def _print_summary(run: DryRun) -> None:
         f"{len(changes.deleted)} deleted, {len(changes.modified)} modified"
     )
     if result.references:
-        stderr.print("[yellow]references left to review[/] (not Python; not changed):")
-        for ref in result.references:
-            stderr.print(f"  {ref.path}:{ref.line}: {ref.text}", markup=False)
+        print_references(stderr, result.references)
     for line in run.check_summary():
         stderr.print(line, markup=False)
     if result.already_done:

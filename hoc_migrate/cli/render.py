@@ -2,8 +2,24 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Protocol
+
 from rich.console import Console
 from rich.text import Text
+
+#: References printed in full on the terminal; the rest are counted (JSON and PR.md list all).
+SHOWN_REFERENCES = 40
+
+
+class _Reference(Protocol):
+    @property
+    def path(self) -> str: ...
+    @property
+    def line(self) -> int: ...
+    @property
+    def text(self) -> str: ...
+
 
 _DIFF_STYLES = (
     ("diff --git", "bold"),
@@ -35,3 +51,20 @@ def print_diff(console: Console, patch: str) -> None:
     for line in patch.splitlines():
         style = next((s for prefix, s in _DIFF_STYLES if line.startswith(prefix)), "")
         console.print(Text(line, style=style), soft_wrap=True)
+
+
+def print_references(console: Console, references: Sequence[_Reference]) -> None:
+    """The mentions of moved modules no codemod followed, with file and line."""
+    console.print(
+        f"[yellow]references left to review[/] ({len(references)}; no codemod follows "
+        "them, nothing changed):"
+    )
+    for ref in references[:SHOWN_REFERENCES]:
+        console.print(f"  {ref.path}:{ref.line}: {ref.text}", markup=False, highlight=False)
+    rest = references[SHOWN_REFERENCES:]
+    if rest:
+        files = len({r.path for r in rest})
+        console.print(
+            f"  ... and {len(rest)} more in {files} file(s) (all of them: --format json)",
+            markup=False,
+        )

@@ -91,6 +91,7 @@ class Overlay:
     _entries: dict[str, _Entry] = field(default_factory=dict)  # path -> entry, when touched
     _gone: set[str] = field(default_factory=set)  # base paths that no longer exist there
     _base_files: set[str] | None = None
+    _folders: set[str] | None = None  # every folder holding a file now (None: recompute)
 
     # -- TreeReader -------------------------------------------------------------------
     def _base_set(self) -> set[str]:
@@ -122,11 +123,14 @@ class Overlay:
     def is_dir(self, path: str) -> bool:
         if not path:
             return True
-        prefix = path.rstrip("/") + "/"
-        return any(p.startswith(prefix) for p in self.iter_files(path))
+        if self._folders is None:
+            files = (self._base_set() - self._gone) | set(self._entries)
+            self._folders = {f[:i] for f in files for i, c in enumerate(f) if c == "/"}
+        return path.rstrip("/") in self._folders
 
     # -- edits --------------------------------------------------------------------------
     def _take(self, path: str) -> _Entry:
+        self._folders = None
         entry = self._entries.pop(path, None)
         if entry is None:
             content = self.read_bytes(path)
@@ -136,6 +140,8 @@ class Overlay:
 
     def write(self, path: str, content: bytes) -> None:
         """Create or overwrite `path`."""
+        if not self.is_file(path):
+            self._folders = None  # a new file may add folders
         if path in self._entries:
             self._entries[path].content = content
         elif self.is_file(path):
@@ -161,6 +167,7 @@ class Overlay:
         if self.is_file(dst):
             self._take(dst)  # replaced: the old destination is deleted
         self._entries[dst] = entry
+        self._folders = None
 
     # -- results ------------------------------------------------------------------------
     def snapshot(self) -> dict[str, tuple[str, bytes]]:

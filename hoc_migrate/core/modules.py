@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from posixpath import normpath
 
 
@@ -41,6 +41,47 @@ def module_for_path(path: str, source_roots: Iterable[str]) -> str | None:
     return ".".join(parts)
 
 
+def _root_relative(path: str, source_roots: Iterable[str]) -> str | None:
+    best: str | None = None
+    for root in source_roots:
+        r = normalize_root(root)
+        if r == "":
+            rel = path
+        elif path.startswith(r + "/"):
+            rel = path[len(r) + 1 :]
+        else:
+            continue
+        if best is None or len(rel) < len(best):
+            best = rel
+    return best
+
+
+def context_module(
+    path: str, source_roots: Iterable[str], is_package_folder: Callable[[str], bool]
+) -> str | None:
+    """The dotted name a `.py` or `.pyi` file's relative imports resolve against, for
+    rewriting it: inside a source root, its path, whatever the file's name
+    (`importlib.import_module` loads `pkg/unicode17-0-0.py` by that name); outside every
+    root (tests, docs, scripts), the name pytest gives a test module: counted from the first
+    folder up that is not a package (`is_package_folder`: it holds an `__init__.py`)."""
+    if path.endswith(".pyi"):
+        path = path[:-1]
+    if not path.endswith(".py"):
+        return None
+    parts = path[:-3].split("/")
+    rel = _root_relative(path, source_roots)
+    if rel is not None:
+        parts = rel[:-3].split("/")
+    else:
+        start = len(parts) - 1
+        while start > 0 and is_package_folder("/".join(parts[:start])):
+            start -= 1
+        parts = parts[start:]
+    if parts[-1] == "__init__":
+        parts = parts[:-1]
+    return ".".join(parts) if parts and all(parts) else None
+
+
 def candidate_paths(module: str, source_root: str) -> tuple[str, str]:
     """Where module 'a.b' may live under a root: ('root/a/b.py', 'root/a/b/__init__.py')."""
     r = normalize_root(source_root)
@@ -71,3 +112,11 @@ def resolve_relative(package: str, level: int, target: str | None) -> str | None
     if target:
         base = base + target.split(".")
     return ".".join(base) if base else None
+
+
+def follow(module: str, renames: Mapping[str, str]) -> str:
+    """`module` after `renames` (old -> new dotted names; the longest old prefix wins)."""
+    for old in sorted(renames, key=len, reverse=True):
+        if module == old or module.startswith(old + "."):
+            return renames[old] + module[len(old) :]
+    return module

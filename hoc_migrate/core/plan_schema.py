@@ -14,6 +14,11 @@ _module = {
     "description": "Dotted module name",
     "x-message": "is not a dotted module name (like app.services.connectors)",
 }
+_docs = {
+    "type": "boolean",
+    "description": "Also rewrite the exact dotted name in comments and docstrings of Python "
+    "files (as rope's docs=True); default false: they are listed to review",
+}
 _why = {"type": "string", "description": "Why this step exists; shown in the PR description"}
 _names = {
     "oneOf": [
@@ -59,6 +64,7 @@ STEP_SCHEMAS: dict[str, dict[str, Any]] = {
                 "type": "boolean",
                 "description": "Update the header when the layer or audience changes (default true)",
             },
+            "docs": _docs,
         },
         ["from", "to"],
         "Move a module or a package and rewrite every reference to it.",
@@ -74,6 +80,7 @@ STEP_SCHEMAS: dict[str, dict[str, Any]] = {
                 "minItems": 1,
                 "uniqueItems": True,
             },
+            "docs": _docs,
         },
         ["from", "to"],
         "Rewrite references from one module path to another without moving files.",

@@ -26,7 +26,12 @@ from hoc_migrate.core.commits import CommitSpec, StepState, commit_series
 from hoc_migrate.core.errors import GitError, Problem, UsageError
 from hoc_migrate.core.verification import VerificationReport
 from hoc_migrate.services.layer_view import make_layer_checker
-from hoc_migrate.services.migration import Migration, compute, prepare_migration
+from hoc_migrate.services.migration import (
+    Migration,
+    compute,
+    prepare_migration,
+    setting_lines,
+)
 from hoc_migrate.services.planner import PlanResult
 from hoc_migrate.services.recovery import recover
 from hoc_migrate.services.verify import (
@@ -73,6 +78,7 @@ class ApplyResult:
     kept: bool  # the branch exists now
     warnings: list[str] = field(default_factory=list)
     recovered: list[str] = field(default_factory=list)  # what an interrupted run had left
+    settings: list[str] = field(default_factory=list)  # source roots and style used
 
     @property
     def verified(self) -> bool:
@@ -155,6 +161,7 @@ def apply_plan(
         )
         outcome.warnings = warnings
         outcome.recovered = recovered
+        outcome.settings = setting_lines(migration)
         return outcome
 
 

@@ -41,8 +41,10 @@ from hoc_migrate.core.layers.triage import (
     apply_suppressions,
     debt_findings,
 )
+from hoc_migrate.core.layout import Layout
 from hoc_migrate.core.modules import normalize_root
 from hoc_migrate.core.paths import clean
+from hoc_migrate.services.layout import find_layout
 
 if TYPE_CHECKING:
     from hoc_migrate.ports import TreeReader
@@ -125,14 +127,28 @@ def find_source_roots(
     """The configured source roots, else the ones found from the imports of the Python files
     below `paths` (default: the whole tree); the same answer `run_check` would use, without
     evaluating any rule."""
-    if config.source_roots:
-        return config.source_roots
-    topology = Topology(config)
-    cache = FactsCache(cache_dir) if cache_dir is not None else None
-    disk = tree if isinstance(tree, DiskTree) else None
-    scanner = FactsScanner(tree, cache, jobs or default_jobs(), PARALLEL_MIN, disk=disk)
-    _read_and_scan(tree, _checked_paths(tree, paths, config), topology, scanner)
-    return discover_source_roots(tree, scanner.facts, config.hoc_packages)
+    return find_check_layout(tree, config, paths=paths, cache_dir=cache_dir, jobs=jobs).paths
+
+
+def find_check_layout(
+    tree: TreeReader,
+    config: CheckConfig,
+    *,
+    paths: Sequence[str] = (),
+    cache_dir: Path | None = None,
+    jobs: int | None = None,
+) -> Layout:
+    """`find_source_roots` with the reason for each root."""
+
+    def import_votes() -> tuple[str, ...]:
+        topology = Topology(config)
+        cache = FactsCache(cache_dir) if cache_dir is not None else None
+        disk = tree if isinstance(tree, DiskTree) else None
+        scanner = FactsScanner(tree, cache, jobs or default_jobs(), PARALLEL_MIN, disk=disk)
+        _read_and_scan(tree, _checked_paths(tree, paths, config), topology, scanner)
+        return discover_source_roots(tree, scanner.facts, config.hoc_packages)
+
+    return find_layout(tree, config_roots=config.source_roots, import_votes=import_votes)
 
 
 def _python_files(tree: TreeReader, under: str) -> list[str]:
@@ -291,7 +307,11 @@ def _check(
             and (wanted_audience is None or topology.locate(f).audience == wanted_audience)
         ]
     unlayered = _read_and_scan(tree, files, topology, scan)
-    roots = config.source_roots or discover_source_roots(tree, scan.facts, config.hoc_packages)
+    roots = find_layout(
+        tree,
+        config_roots=config.source_roots,
+        import_votes=lambda: discover_source_roots(tree, scan.facts, config.hoc_packages),
+    ).paths
     headers: dict[str, Header] = {p: f.header for p, f in scan.facts.items()}
 
     def header_of(path: str) -> Header:

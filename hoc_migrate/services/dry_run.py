@@ -11,7 +11,7 @@ from hoc_migrate.core.layers.result import CheckResult, ResultDiff, diff_results
 from hoc_migrate.ports import TreeReader
 from hoc_migrate.services.check import run_check
 from hoc_migrate.services.layer_topology import cache_dir
-from hoc_migrate.services.migration import Migration, compute
+from hoc_migrate.services.migration import Migration, compute, setting_lines
 from hoc_migrate.services.planner import PlanResult
 
 
@@ -23,6 +23,8 @@ class DryRun:
     diff: ResultDiff | None = None
     scope: tuple[str, ...] = ()
     new_errors: list[Finding] = field(default_factory=list)
+    settings: list[str] = field(default_factory=list)  # source roots and style used
+    roots: list[tuple[str, str]] = field(default_factory=list)  # (root, why)
 
     def check_summary(self) -> list[str]:
         """Counts by rule before and after within the scope, and what the plan adds/removes."""
@@ -58,7 +60,11 @@ def scoped_check(migration: Migration, tree: TreeReader, scope: tuple[str, ...])
 
 def dry_run(migration: Migration, *, check: bool = True) -> DryRun:
     result = compute(migration)
-    run = DryRun(result)
+    run = DryRun(
+        result,
+        settings=setting_lines(migration),
+        roots=[(r.shown, r.reason) for r in migration.layout.roots],
+    )
     if not check:
         return run
     scope = migration.plan.scope or migration.source_roots
@@ -79,6 +85,7 @@ def dry_run_data(run: DryRun) -> dict[str, Any]:
     result = run.result
     data: dict[str, Any] = {
         "plan": result.plan.name,
+        "source_roots": [{"path": root, "reason": why} for root, why in run.roots],
         "steps": [
             {
                 "index": o.step.index,

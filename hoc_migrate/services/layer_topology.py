@@ -10,9 +10,10 @@ from hoc_migrate.adapters.check_config import load_check_config
 from hoc_migrate.core.layers.config import CheckConfig
 from hoc_migrate.core.layers.config import DebtEntry as CheckDebt
 from hoc_migrate.core.layers.topology import Topology
+from hoc_migrate.core.layout import Layout, given
 from hoc_migrate.core.plan import Plan
 from hoc_migrate.ports import TreeReader
-from hoc_migrate.services.check import find_source_roots
+from hoc_migrate.services.check import find_check_layout
 
 CACHE_DIR = ".hoc-migrate/cache"
 
@@ -29,18 +30,15 @@ def cache_dir(repo_root: Path) -> Path:
     return repo_root / CACHE_DIR
 
 
-def resolve_source_roots(
+def resolve_layout(
     plan: Plan, config: CheckConfig, tree: TreeReader, repo_root: Path | None
-) -> tuple[str, ...]:
-    """The plan's roots, else the configuration's, else the ones the checker discovers from
-    the tree's absolute imports."""
+) -> Layout:
+    """The plan's roots, else the configuration's, else the ones the project's metadata or
+    its tree say, else those the checker discovers from the tree's absolute imports."""
     if plan.source_roots:
-        return plan.source_roots
-    if config.source_roots:
-        return config.source_roots
-    # Discovered from the imports alone (no rule evaluated): a plan needs no findings here.
-    found = find_source_roots(tree, config, cache_dir=cache_dir(repo_root) if repo_root else None)
-    return tuple(found) or ("",)
+        return given(plan.source_roots, "the plan's source_roots")
+    # Discovered without evaluating any rule: a plan needs no findings here.
+    return find_check_layout(tree, config, cache_dir=cache_dir(repo_root) if repo_root else None)
 
 
 def with_plan(config: CheckConfig, plan: Plan, source_roots: tuple[str, ...]) -> CheckConfig:

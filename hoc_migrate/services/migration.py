@@ -2,20 +2,22 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from hoc_migrate.adapters.codemod_runner import LibcstCodemods
 from hoc_migrate.adapters.filesystem import DiskTree
+from hoc_migrate.adapters.import_style import project_style
 from hoc_migrate.adapters.plan_file import load_plan
 from hoc_migrate.adapters.repo_root import find_repo_root
 from hoc_migrate.core.layers.config import CheckConfig
+from hoc_migrate.core.layout import Layout
 from hoc_migrate.core.plan import Plan
-from hoc_migrate.ports import SourceCodemods, TreeReader
+from hoc_migrate.ports import PlainStyle, SourceCodemods, SourceStyle, TreeReader
 from hoc_migrate.services.layer_topology import (
     LayerTopology,
     load_layer_config,
-    resolve_source_roots,
+    resolve_layout,
     with_plan,
 )
 from hoc_migrate.services.plan_validation import validate_against_tree
@@ -31,8 +33,10 @@ class Migration:
     tree: TreeReader
     config: CheckConfig  # the layer check's configuration, with the plan's roots and debt
     source_roots: tuple[str, ...]
+    layout: Layout  # the source roots with the reason for each
     codemods: SourceCodemods
     topology: Topology
+    style: SourceStyle = field(default_factory=PlainStyle)
 
 
 def _display(plan_path: Path) -> str:
@@ -52,7 +56,8 @@ def prepare_migration(
     config = load_layer_config(repo_root)
     disk = DiskTree(repo_root)
     tree = tree if tree is not None else disk
-    source_roots = resolve_source_roots(plan, config, tree, repo_root)
+    layout = resolve_layout(plan, config, tree, repo_root)
+    source_roots = layout.paths
     # Links are looked for on disk too: a tree read from a commit does not list them, and a
     # step writing through one would write outside the repository.
     validate_against_tree(plan, tree, source_roots, links=disk)
@@ -64,8 +69,10 @@ def prepare_migration(
         tree=tree,
         config=config,
         source_roots=tuple(source_roots),
+        layout=layout,
         codemods=LibcstCodemods(),
         topology=LayerTopology(config),
+        style=project_style(tree, repo_root),
     )
 
 
@@ -76,20 +83,29 @@ def compute(migration: Migration) -> PlanResult:
         codemods=migration.codemods,
         topology=migration.topology,
         source_roots=migration.source_roots,
+        style=migration.style,
     )
+
+
+def setting_lines(migration: Migration) -> list[str]:
+    """What the plan runs with that the user did not write in it: the source roots found
+    (and why), and the import style the edits follow."""
+    lines = [f"source roots: {', '.join(migration.layout.describe())}"]
+    lines += [f"style: {line}" for line in migration.style.describe()]
+    return lines
 
 
 def explain_steps(migration: Migration, only: int | None = None) -> list[str]:
     """What each step will do, computed for real on an overlay (nothing is written)."""
     result = compute(migration)
-    lines: list[str] = []
+    lines: list[str] = setting_lines(migration) if only is None else []
     for outcome in result.outcomes:
         if only is not None and outcome.step.index != only:
             continue
         lines.append(f"{outcome.step.label}: {outcome.status}")
         if outcome.step.why:
             lines.append(f"  why: {outcome.step.why}")
-        lines.extend(f"  moves {old} -> {new}" for old, new in outcome.renames)
+        lines.extend(f"  moves {line}" for line in outcome.shown_renames())
         lines.extend(f"  {note}" for note in outcome.notes)
         lines.extend(f"  {line}" for line in outcome.explanation)
         for change in outcome.changes.changes:

@@ -80,6 +80,8 @@ def validate_against_tree(
         )
 
     for root in roots:
+        if clean(root) == "":  # the repository root
+            continue
         if path_problem(root) or not tree.is_dir(clean(root)):
             problem(None, f"source root '{root}' is not a folder of the repository")
     for scope in plan.scope:

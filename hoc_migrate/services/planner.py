@@ -12,9 +12,15 @@ from dataclasses import dataclass, field
 from hoc_migrate.core.changes import ChangeSet, Overlay, diff_states
 from hoc_migrate.core.errors import HocMigrateError
 from hoc_migrate.core.plan import Plan
-from hoc_migrate.ports import SourceCodemods, TreeReader
+from hoc_migrate.ports import PlainStyle, SourceCodemods, SourceStyle, StyledFile, TreeReader
 from hoc_migrate.services.references import find_references, stub_references
-from hoc_migrate.services.step_context import PlanContext, Reference, StepOutcome, Topology
+from hoc_migrate.services.step_context import (
+    PYTHON_SUFFIXES,
+    PlanContext,
+    Reference,
+    StepOutcome,
+    Topology,
+)
 from hoc_migrate.services.steps import STEP_HANDLERS
 
 
@@ -38,10 +44,15 @@ def compute_plan(
     codemods: SourceCodemods,
     topology: Topology,
     source_roots: Sequence[str],
+    style: SourceStyle | None = None,
 ) -> PlanResult:
-    """Run every step on an overlay of `tree`; raise on the first step that cannot run."""
+    """Run every step on an overlay of `tree`; raise on the first step that cannot run.
+
+    After each step, the files it changed are put in the project's `style` (import order,
+    wrapping, formatting), so each step's commit is as the project's tools want it."""
     overlay = Overlay(tree)
-    ctx = PlanContext(overlay, tuple(source_roots), codemods, topology, plan)
+    style = style or PlainStyle()
+    ctx = PlanContext(overlay, tuple(source_roots), codemods, topology, plan, style)
     outcomes: list[StepOutcome] = []
     state = overlay.state()
     for step in plan.steps:
@@ -51,6 +62,7 @@ def compute_plan(
             if step.label not in exc.summary:
                 exc.summary = f"{step.label}: {exc.summary}"
             raise
+        _restyle(overlay, style, diff_states(tree, *state, *overlay.state()))
         new_state = overlay.state()
         outcome.changes = diff_states(tree, state[0], state[1], new_state[0], new_state[1])
         if not outcome.changes and outcome.status == "done":
@@ -61,3 +73,14 @@ def compute_plan(
     refs = find_references(overlay, moved) if moved else []
     refs += stub_references(overlay, {old: new for o in outcomes for old, new in o.renames})
     return PlanResult(plan, outcomes, overlay.change_set(), overlay, refs)
+
+
+def _restyle(overlay: Overlay, style: SourceStyle, step: ChangeSet) -> None:
+    files = [
+        StyledFile(c.path, c.after, c.before, c.old_path)
+        for c in step.changes
+        if c.after is not None and c.content_changed and c.path.endswith(PYTHON_SUFFIXES)
+    ]
+    for file, styled in zip(files, style.restyle(files), strict=True):
+        if styled != file.after:
+            overlay.write(file.path, styled)

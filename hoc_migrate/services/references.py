@@ -1,4 +1,6 @@
-"""Mentions of moved modules in files the codemods do not edit: listed, never changed."""
+"""Mentions of moved modules that no codemod followed: listed with file and line, never
+changed. In Python files, what is left after the rewrite (a module path inside a longer
+string, a comment, a docstring); in every other text file, any mention."""
 
 from __future__ import annotations
 
@@ -7,6 +9,7 @@ from collections.abc import Mapping
 
 from hoc_migrate.ports import TreeReader
 from hoc_migrate.services.step_context import Reference
+from hoc_migrate.services.steps.shim import SHIM_MARKER_BYTES as SHIM_MARKER
 
 # Text files that commonly name modules: stubs, docs, packaging and tool configuration.
 REVIEW_SUFFIXES = (
@@ -40,28 +43,41 @@ def stub_references(tree: TreeReader, file_moves: Mapping[str, str]) -> list[Ref
 
 
 def find_references(tree: TreeReader, moved: Mapping[str, str]) -> list[Reference]:
-    """Lines in non-Python files that name an old module (dotted or as a path)."""
+    """Lines that still name an old module (dotted or as a path) after the plan ran."""
     patterns = {
         old: re.compile(
             rf"(?<![\w.]){re.escape(old)}(?![\w])|(?<![\w/]){re.escape(old.replace('.', '/'))}"
-            rf"(?:\.py|/)"
+            rf"(?:\.pyi?|/)"
         )
         for old in moved
     }
     needles = {old: (old.encode(), old.replace(".", "/").encode()) for old in moved}
     found: list[Reference] = []
     for path in tree.iter_files():
-        if not path.endswith(REVIEW_SUFFIXES) or path.startswith(".hoc-migrate/"):
+        if not path.endswith((*REVIEW_SUFFIXES, ".py")) or path.startswith(".hoc-migrate/"):
             continue
         data = tree.read_bytes(path)
         if len(data) > MAX_REVIEW_BYTES:
             continue
         hits = [old for old, (a, b) in needles.items() if a in data or b in data]
-        if not hits:
+        if not hits or (path.endswith(".py") and SHIM_MARKER in data[:400]):
             continue
         text = data.decode("utf-8", errors="replace")
         for number, line in enumerate(text.splitlines(), start=1):
             for old in hits:
-                if patterns[old].search(line):
+                if any(
+                    not _is_new_name(line, m.start(), old, moved[old])
+                    for m in patterns[old].finditer(line)
+                ):
                     found.append(Reference(path, number, line.strip()[:200], old))
+                    break
     return found
+
+
+def _is_new_name(line: str, at: int, old: str, new: str) -> bool:
+    """The match is the start of the new name (`a.b` moved into itself, to `a.b.c`)."""
+    for candidate in (new, new.replace(".", "/")):
+        start_old = old if candidate == new else old.replace(".", "/")
+        if candidate.startswith(start_old) and line.startswith(candidate, at):
+            return True
+    return False

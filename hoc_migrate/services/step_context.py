@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
 from hoc_migrate.core.changes import ChangeSet, Overlay, OverlayState
 from hoc_migrate.core.errors import PlanError, Problem
-from hoc_migrate.core.modules import module_for_path, normalize_root
+from hoc_migrate.core.modules import context_module, module_for_path
 from hoc_migrate.core.plan import Plan, Step
-from hoc_migrate.ports import ReferenceFile, SourceCodemods
+from hoc_migrate.ports import (
+    CONFIG_FILE_NAMES,
+    PlainStyle,
+    ReferenceFile,
+    SourceCodemods,
+    SourceStyle,
+)
 
-# `from .x import y`, `from . import y`, `from \\<newline> .x import y`: a relative import.
-_RELATIVE_IMPORT = re.compile(rb"\bfrom[\s\\]+\.")
+PYTHON_SUFFIXES = (".py", ".pyi")
 
 
 class Topology(Protocol):
@@ -48,6 +52,22 @@ class StepOutcome:
     # The overlay's state after this step (gone base paths, touched files), for commit series.
     state: OverlayState = field(default_factory=lambda: (frozenset(), {}), repr=False)
 
+    def shown_renames(self) -> list[str]:
+        """The renames as a user reads them: a package moved whole is one line."""
+        src, dst = (
+            str(self.step.get("from", "")).strip("/"),
+            str(self.step.get("to", "")).strip("/"),
+        )
+        inside = [
+            (old, new)
+            for old, new in self.renames
+            if src and old.startswith(src + "/") and new == dst + old[len(src) :]
+        ]
+        lines = [f"{src}/ -> {dst}/ ({len(inside)} files)"] if len(inside) > 1 else []
+        shown = set(inside) if lines else set()
+        lines += [f"{old} -> {new}" for old, new in self.renames if (old, new) not in shown]
+        return lines
+
 
 @dataclass
 class PlanContext:
@@ -58,17 +78,23 @@ class PlanContext:
     codemods: SourceCodemods
     topology: Topology
     plan: Plan
+    style: SourceStyle = field(default_factory=PlainStyle)
 
     def python_files(self) -> list[str]:
-        """Every module under the source roots, as the tree stands now."""
-        out: list[str] = []
-        for root in self.source_roots:
-            # '.' (the repository root) lists as '', which is how the tree names it.
-            out.extend(p for p in self.tree.iter_files(normalize_root(root)) if p.endswith(".py"))
-        return sorted(set(out))
+        """Every Python source and stub of the repository, as the tree stands now: source
+        roots decide module names, not which files can name a module (tests, docs/conf.py,
+        examples and scripts import the project too)."""
+        return [p for p in self.tree.iter_files() if p.endswith(PYTHON_SUFFIXES)]
 
     def module_of(self, path: str) -> str | None:
+        """The importable module at `path` (identifier names inside a source root)."""
         return module_for_path(path, self.source_roots)
+
+    def context_module_of(self, path: str) -> str | None:
+        """The name `path`'s relative imports resolve against, for any Python file."""
+        return context_module(
+            path, self.source_roots, lambda folder: self.tree.is_file(f"{folder}/__init__.py")
+        )
 
     def require_module(self, step: Step, path: str, key: str) -> str:
         module = self.module_of(path)
@@ -86,6 +112,36 @@ class PlanContext:
                 ],
             )
         return module
+
+    def rewrite_configs(
+        self, modules: Mapping[str, str], files: Mapping[str, str] | None = None
+    ) -> list[str]:
+        """Follow the moves in packaging and tool configuration (entry points, coverage
+        sources, mypy overrides, ...); returns the files changed."""
+        changed = []
+        for path in self.tree.iter_files():
+            if path.rpartition("/")[2] not in CONFIG_FILE_NAMES:
+                continue
+            source = self.tree.read_bytes(path)
+            result = self.codemods.rewrite_config(path, source, modules=modules, files=files or {})
+            if result != source:
+                self.tree.write(path, result)
+                changed.append(path)
+        return changed
+
+    def rewrite_docs(self, renames: Mapping[str, str]) -> list[str]:
+        """The `docs: true` option: old dotted names in comments and docstrings follow."""
+        needles = [old.encode() for old in renames]
+        changed = []
+        for path in self.python_files():
+            source = self.tree.read_bytes(path)
+            if not any(n in source for n in needles):
+                continue
+            result = self.codemods.rewrite_docs(source, renames=renames)
+            if result != source:
+                self.tree.write(path, result)
+                changed.append(path)
+        return changed
 
     def rewrite_references(
         self,
@@ -106,17 +162,34 @@ class PlanContext:
                 continue
             source = self.tree.read_bytes(path)  # read once: the batch gets these bytes
             mentions = self.codemods.may_reference(source, renames=renames)
-            # A moved file needs the codemod only for its relative imports or a mention:
-            # a large generated module without either is moved as it is, unparsed.
-            if not mentions and (path not in moved or not _RELATIVE_IMPORT.search(source)):
-                continue
-            module = self.module_of(path)  # after the prefilter: it costs more than a read
+            is_package = path.endswith(("/__init__.py", "/__init__.pyi"))
+            moved_from = moved.get(path)
+            # A moved file's relative imports need re-basing only where the move changes
+            # them: those of a package moved whole stay as they are.
+            new_module = self.context_module_of(path) if moved_from is not None else None
+            if (
+                moved_from is not None
+                and new_module is not None
+                and not self.codemods.relative_imports_change(
+                    source,
+                    old_module=moved_from,
+                    new_module=new_module,
+                    is_package=is_package,
+                    renames=renames,
+                    relative=self.style.relative_imports,
+                )
+            ):
+                moved_from = None
+            if not mentions and moved_from is None:
+                continue  # unparsed: a large generated module without either moves as it is
+            module = self.context_module_of(path)  # after the prefilter: costs more than a read
             if module is None:
                 continue
-            is_package = path.endswith("/__init__.py")
-            files.append(ReferenceFile(path, source, module, is_package, moved.get(path)))
+            files.append(ReferenceFile(path, source, module, is_package, moved_from))
         # In path order, so that a parse error names the first broken file.
-        results = self.codemods.rewrite_references_batch(files, renames=renames, names=names)
+        results = self.codemods.rewrite_references_batch(
+            files, renames=renames, names=names, relative=self.style.relative_imports
+        )
         changed = []
         for file, result in zip(files, results, strict=True):
             if result != file.source:

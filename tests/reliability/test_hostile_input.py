@@ -498,38 +498,34 @@ def test_a_shallow_clone_works(tmp_path: Path) -> None:
     assert "--base HEAD~2: no such commit in this repository" in missing.stderr
 
 
-def test_non_python_files_naming_a_moved_module_are_listed_never_changed(tmp_path: Path) -> None:
+def test_mentions_no_codemod_follows_are_listed_never_changed(tmp_path: Path) -> None:
     files = {
         **BASE,
-        "src/app/a.pyi": "A: int\n",  # the stub beside the moved module
-        "src/app/b.pyi": "from app.a import A\n\nB: int\n",
+        "src/app/a.pyi": "A: int\n",  # the stub beside the moved module: moves with it
+        "src/app/b.pyi": "from app.a import A\n\nB: int\n",  # a stub importer: rewritten
         "docs/guide.md": "Values live in `app.a` (src/app/a.py).\n",
-        "pyproject.toml": '[project.scripts]\nshow = "app.a:main"\n',
+        "pyproject.toml": '[project.scripts]\nshow = "app.a:main"\n',  # followed
         "setup.cfg": "[metadata]\nname = app\n",  # mentions nothing: not listed
+        "src/app/c.py": 'CODE = "from app.a import A; print(A)"  # runs app.a\n',
     }
     repo = make_repo(tmp_path / "repo", files)
     plan = write_plan(tmp_path, MOVE_A)
     dry = cli("dry-run", plan, "--repo", repo, "--no-check")
     assert dry.code == 0, dry.stderr
-    listed = dry.stderr.split("references left to review (not Python; not changed):\n")[1]
-    assert listed.splitlines()[:4] == [
+    listed = dry.stderr.split("references left to review (2; no codemod follows them")[1]
+    assert listed.splitlines()[1:] == [
         "  docs/guide.md:1: Values live in `app.a` (src/app/a.py).",
-        '  pyproject.toml:2: show = "app.a:main"',
-        "  src/app/b.pyi:1: from app.a import A",
-        "  src/app/a.pyi:1: stub of src/app/a.py, which moved to src/app/sub/a2.py: move or "
-        "update the stub",
+        '  src/app/c.py:1: CODE = "from app.a import A; print(A)"  # runs app.a',
     ]
     assert "setup.cfg" not in dry.stderr
-    for name in ("src/app/a.pyi", "src/app/b.pyi", "docs/guide.md", "pyproject.toml"):
+    assert "rename from src/app/a.pyi\nrename to src/app/sub/a2.pyi" in dry.stdout
+    assert "-from app.a import A\n+from app.sub.a2 import A\n" in dry.stdout  # b.pyi
+    assert '-show = "app.a:main"\n+show = "app.sub.a2:main"\n' in dry.stdout
+    for name in ("docs/guide.md", "src/app/c.py"):
         assert f"b/{name}" not in dry.stdout
     data = cli("dry-run", plan, "--repo", repo, "--no-check", "--format", "json")
     refs = {(r["path"], r["line"]) for r in json.loads(data.stdout)["references_to_review"]}
-    assert refs == {
-        ("docs/guide.md", 1),
-        ("pyproject.toml", 2),
-        ("src/app/b.pyi", 1),
-        ("src/app/a.pyi", 1),
-    }
+    assert refs == {("docs/guide.md", 1), ("src/app/c.py", 1)}
 
 
 def test_apply_never_writes_through_a_link_that_only_the_base_commit_has(tmp_path: Path) -> None:

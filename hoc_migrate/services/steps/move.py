@@ -6,9 +6,17 @@ from hoc_migrate.core.errors import PlanError, Problem
 from hoc_migrate.core.paths import ancestors, clean, parent
 from hoc_migrate.core.plan import Step, final_location
 from hoc_migrate.services.step_context import PlanContext, StepOutcome
-from hoc_migrate.services.steps.packages import create_packages, remove_emptied_packages
-
-SHIM_MARKER = "# hoc-migrate: compatibility shim"
+from hoc_migrate.services.steps.packages import (
+    create_packages,
+    license_notice,
+    remove_emptied_packages,
+)
+from hoc_migrate.services.steps.shim import (
+    SHIM_MARKER_BYTES,
+    binds,
+    parent_attribute_line,
+    shim_source,
+)
 
 
 def _fail(ctx: PlanContext, step: Step, message: str) -> PlanError:
@@ -18,21 +26,7 @@ def _fail(ctx: PlanContext, step: Step, message: str) -> PlanError:
 
 
 def is_shim(ctx: PlanContext, path: str) -> bool:
-    return ctx.tree.is_file(path) and SHIM_MARKER.encode() in ctx.tree.read_bytes(path)[:400]
-
-
-def shim_source(old: str, new: str) -> bytes:
-    return (
-        f"{SHIM_MARKER} (moved to {new})\n"
-        f'"""Deprecated: `{old}` moved to `{new}`; this module re-exports it."""\n\n'
-        "import warnings as _warnings\n\n"
-        f"from {new} import *  # noqa: F401,F403\n\n"
-        "_warnings.warn(\n"
-        f'    "{old} moved to {new}; import it from there",\n'
-        "    DeprecationWarning,\n"
-        "    stacklevel=2,\n"
-        ")\n"
-    ).encode()
+    return ctx.tree.is_file(path) and SHIM_MARKER_BYTES in ctx.tree.read_bytes(path)[:400]
 
 
 def run_move(step: Step, ctx: PlanContext) -> StepOutcome:
@@ -60,6 +54,9 @@ def run_move(step: Step, ctx: PlanContext) -> StepOutcome:
         old_module = ctx.require_module(step, src, "from")
         new_module = ctx.require_module(step, dst, "to")
         mapping = {src: dst}
+        # A stub beside the module names it by its path: it moves with it.
+        if tree.is_file(src + "i") and not tree.exists(dst + "i"):
+            mapping[src + "i"] = dst + "i"
     else:
         old_module = ctx.require_module(step, f"{src}/__init__.py", "from")
         new_module = ctx.require_module(step, f"{dst}/__init__.py", "to")
@@ -71,34 +68,57 @@ def run_move(step: Step, ctx: PlanContext) -> StepOutcome:
     # A moved package brings its own __init__.py; only the folders above it are new.
     new_folders = [a for a in ancestors(dst) if not tree.is_dir(a)]
     moved: dict[str, str] = {}
+    old_modules = {old_path: ctx.context_module_of(old_path) for old_path in mapping}
     for old_path, new_path in mapping.items():
-        old_mod = ctx.module_of(old_path)
         tree.move(old_path, new_path)
-        if old_mod is not None:
+        if (old_mod := old_modules[old_path]) is not None:
             moved[new_path] = old_mod
 
     outcome = StepOutcome(
         step, renames=list(mapping.items()), module_renames={old_module: new_module}
     )
     outcome.files.extend(mapping.values())
-    outcome.files.extend(create_packages(ctx, new_folders, regular_package))
+    first = dst if src_is_file else f"{dst}/__init__.py"
+    notice = license_notice(tree.read_bytes(first)) if tree.is_file(first) else b""
+    outcome.files.extend(create_packages(ctx, new_folders, regular_package, notice))
     if not step.get("shim", False):  # a shim keeps the old folder a package
         for gone in remove_emptied_packages(ctx, ancestors(src)):
             outcome.notes.append(
                 f"removed {gone}: hoc-migrate created it and it holds nothing else"
             )
     changed = ctx.rewrite_references({old_module: new_module}, moved=moved)
-    outcome.files.extend(p for p in changed if p not in outcome.files)
+    changed += ctx.rewrite_configs({old_module: new_module}, mapping)
+    if step.get("docs", False):
+        changed += ctx.rewrite_docs({old_module: new_module})
+    outcome.files.extend(p for p in dict.fromkeys(changed) if p not in outcome.files)
     if step.get("fix_header", True):
         outcome.files.extend(
             p for p in _update_headers(ctx, src, dst, list(moved)) if p not in outcome.files
         )
     if step.get("shim", False):
-        shim_path = src if src_is_file else f"{src}/__init__.py"
-        tree.write(shim_path, shim_source(old_module, new_module))
-        outcome.files.append(shim_path)
-        outcome.notes.append(f"left a shim at {shim_path} re-exporting {new_module}")
+        outcome.files.extend(_leave_shim(ctx, src, src_is_file, old_module, new_module, changed))
+        outcome.notes.append(
+            f"left a shim at {src}: {old_module} is {new_module} under its old name"
+        )
     return outcome
+
+
+def _leave_shim(
+    ctx: PlanContext, src: str, is_file: bool, old: str, new: str, rewritten: list[str]
+) -> list[str]:
+    shim_path = src if is_file else f"{src}/__init__.py"
+    ctx.tree.write(shim_path, shim_source(old, new, package=not is_file))
+    written = [shim_path]
+    # `import pkg; pkg.core` worked when pkg/__init__.py imported pkg.core: it still does.
+    parent_init = f"{parent(src)}/__init__.py"
+    name = old.rpartition(".")[2]
+    if parent_init in rewritten:
+        source = ctx.tree.read_bytes(parent_init)
+        if not binds(source, name):
+            sep = b"" if source.endswith(b"\n") or not source else b"\n"
+            ctx.tree.write(parent_init, source + sep + parent_attribute_line(name, new))
+            written.append(parent_init)
+    return written
 
 
 def moved_on(ctx: PlanContext, step: Step, path: str) -> StepOutcome | None:

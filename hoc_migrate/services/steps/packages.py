@@ -2,19 +2,52 @@
 
 from __future__ import annotations
 
+from hoc_migrate.core.modules import normalize_root
 from hoc_migrate.services.step_context import PlanContext
 
 
 def _inside_a_root(ctx: PlanContext, folder: str) -> bool:
-    roots = {r.strip("/") for r in ctx.source_roots}
+    roots = {normalize_root(r) for r in ctx.source_roots}
     return folder not in roots and any(folder.startswith(r + "/") or not r for r in roots)
 
 
-def package_marker(ctx: PlanContext, folder: str) -> bytes:
+_NOTICE_WORDS = (b"copyright", b"license", b"spdx-")
+
+
+def license_notice(source: bytes) -> bytes:
+    """The leading comment lines of a module when they are a copyright or license notice
+    (`# SPDX-License-Identifier: MIT`): a package created for it starts with them too, as
+    every file of such a project does. A shebang or encoding line is not part of it."""
+    lines = source.splitlines(keepends=True)
+    notice: list[bytes] = []
+    for line in lines:
+        stripped = line.strip()
+        if not stripped.startswith(b"#"):
+            break
+        if stripped.startswith(b"#!") or b"coding" in stripped[:40] and not notice:
+            continue
+        notice.append(line if line.endswith((b"\n", b"\r")) else line + b"\n")
+    if not any(w in b"".join(notice).lower() for w in _NOTICE_WORDS):
+        return b""
+    return b"".join(notice) + b"\n"
+
+
+def _strip_notice(source: bytes) -> bytes:
+    """`source` without leading comment lines (and the blank line after them)."""
+    lines = source.splitlines(keepends=True)
+    start = 0
+    while start < len(lines) and lines[start].startswith(b"#"):
+        start += 1
+    if start and start < len(lines) and not lines[start].strip():
+        start += 1
+    return b"".join(lines[start:])
+
+
+def package_marker(ctx: PlanContext, folder: str, notice: bytes = b"") -> bytes:
     """The `__init__.py` hoc-migrate writes into a folder it creates."""
     path = f"{folder}/__init__.py"
     package = ctx.module_of(path) or folder
-    source = f'"""The {package} package."""\n'.encode()
+    source = notice + f'"""The {package} package."""\n'.encode()
     layer = ctx.topology.folder_layer(path)
     if layer:  # a header needs its layer; a folder without one gets none
         audience = ctx.topology.audience(path)
@@ -22,8 +55,11 @@ def package_marker(ctx: PlanContext, folder: str) -> bytes:
     return source
 
 
-def create_packages(ctx: PlanContext, folders: list[str], regular_package: bool) -> list[str]:
-    """Give new folders an __init__.py when the code came from a regular package."""
+def create_packages(
+    ctx: PlanContext, folders: list[str], regular_package: bool, notice: bytes = b""
+) -> list[str]:
+    """Give new folders an __init__.py when the code came from a regular package (starting
+    with the moved code's license `notice`, if any)."""
     if not regular_package:
         return []
     created = []
@@ -31,7 +67,7 @@ def create_packages(ctx: PlanContext, folders: list[str], regular_package: bool)
         if not _inside_a_root(ctx, folder):
             continue
         path = f"{folder}/__init__.py"
-        ctx.tree.write(path, package_marker(ctx, folder))
+        ctx.tree.write(path, package_marker(ctx, folder, notice))
         created.append(path)
     return created
 
@@ -45,7 +81,7 @@ def remove_emptied_packages(ctx: PlanContext, folders: list[str]) -> list[str]:
         path = f"{folder}/__init__.py"
         if not _inside_a_root(ctx, folder) or list(ctx.tree.iter_files(folder)) != [path]:
             break
-        if ctx.tree.read_bytes(path) != package_marker(ctx, folder):
+        if _strip_notice(ctx.tree.read_bytes(path)) != _strip_notice(package_marker(ctx, folder)):
             break
         ctx.tree.delete(path)
         removed.append(path)

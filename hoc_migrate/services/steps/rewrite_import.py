@@ -10,6 +10,10 @@ def run_rewrite_import(step: Step, ctx: PlanContext) -> StepOutcome:
     old, new = step.get("from"), step.get("to")
     names = step.get("names")
     changed = ctx.rewrite_references({old: new}, names=names)
+    if not names:  # a whole module repointed: configuration naming it follows too
+        changed += ctx.rewrite_configs({old: new})
+        if step.get("docs", False):
+            changed += ctx.rewrite_docs({old: new})
     outcome = StepOutcome(step, files=changed)
     if not changed:
         outcome.status = "already done"

@@ -1,0 +1,259 @@
+"""Applies the project's own import style to the files a step changed.
+
+The project's tools do the work, with the project's configuration: `ruff check --select I001
+--fix` where ruff's isort rules are enabled, isort's API where isort is configured, `ruff
+format` or black where the project formats with them. A file is restyled only where the
+tool found it clean before the step (a file the project does not keep sorted is left as the
+rewrite made it: sorting it would mix unrelated changes into the move), and only when the
+step changed its imports. Without a sorter, a rewritten import longer than the project's line
+length is wrapped (isort's black-style wrapping of that one statement).
+"""
+
+from __future__ import annotations
+
+import ast
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from hoc_migrate.core.style import STYLE_FILES, ImportStyle, detect_style
+from hoc_migrate.ports import StyledFile, TreeReader
+
+_TIMEOUT = 60.0
+
+
+def _find_tool(name: str) -> str | None:
+    """The tool beside the running interpreter (its virtual environment), else on PATH."""
+    beside = Path(sys.executable).parent / name
+    if beside.is_file() and os.access(beside, os.X_OK):
+        return str(beside)
+    return shutil.which(name)
+
+
+def read_style(tree: TreeReader) -> ImportStyle:
+    def read(name: str) -> bytes | None:
+        try:
+            return tree.read_bytes(name) if tree.exists(name) and not tree.is_dir(name) else None
+        except OSError:
+            return None
+
+    return detect_style(read)
+
+
+def _imports(source: bytes) -> list[str] | None:
+    """Every import statement, normalized (None: the file does not parse)."""
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError):
+        return None
+    return [
+        ast.dump(node) for node in ast.walk(tree) if isinstance(node, ast.Import | ast.ImportFrom)
+    ]
+
+
+class ProjectStyle:
+    """The `SourceStyle` port: the project's style, applied by its own tools."""
+
+    def __init__(self, style: ImportStyle, repo_root: Path, *, jobs: int = 4) -> None:
+        self.style = style
+        self.root = repo_root
+        self._jobs = jobs
+        self._ruff = _find_tool("ruff") if "ruff" in (style.sorter, style.formatter) else None
+        self._black = _find_tool("black") if style.formatter == "black" else None
+        self._missing = [
+            tool
+            for tool, found in (("ruff", self._ruff), ("black", self._black))
+            if tool in (style.sorter, style.formatter) and found is None
+        ]
+
+    @property
+    def relative_imports(self) -> str:
+        return self.style.relative
+
+    def describe(self) -> list[str]:
+        lines = self.style.describe()
+        lines += [
+            f"{tool} is not installed here: that part of the style is not applied"
+            for tool in self._missing
+        ]
+        return lines
+
+    # -- the port ---------------------------------------------------------------------
+    def restyle(self, files: Sequence[StyledFile]) -> list[bytes]:
+        if not files or (
+            self.style.sorter is None
+            and self.style.formatter is None
+            and self.style.line_length is None
+        ):
+            return [f.after for f in files]
+        if len(files) == 1 or self._jobs < 2:
+            return [self._restyle(f) for f in files]
+        with ThreadPoolExecutor(self._jobs) as pool:
+            return list(pool.map(self._restyle, files))
+
+    def _restyle(self, file: StyledFile) -> bytes:
+        if not file.path.endswith((".py", ".pyi")):
+            return file.after
+        after_imports = _imports(file.after)
+        if after_imports is None or (
+            file.before is not None and _imports(file.before) == after_imports
+        ):
+            return file.after  # no import changed (or it does not parse: verification says)
+        text = file.after
+        steps: list[Callable[[bytes, str], bytes | None]] = []
+        sorter = self._sorter()
+        if sorter is not None:
+            steps.append(sorter)
+        formatter = self._formatter()
+        if formatter is not None:
+            steps.append(formatter)
+        for step in steps:
+            old = file.before
+            if old is None or step(old, file.before_path or file.path) == old:
+                text = step(text, file.path) or text
+        if sorter is None and formatter is None and self.style.line_length is not None:
+            text = _wrap_long_imports(text, file.before, self.style.line_length)
+        return text
+
+    def _sorter(self) -> Callable[[bytes, str], bytes | None] | None:
+        if self.style.sorter == "ruff" and self._ruff is not None:
+            return self._ruff_sort
+        if self.style.sorter == "isort":
+            return self._isort
+        return None
+
+    def _formatter(self) -> Callable[[bytes, str], bytes | None] | None:
+        if self.style.formatter == "ruff" and self._ruff is not None:
+            return self._ruff_format
+        if self.style.formatter == "black" and self._black is not None:
+            return self._black_format
+        return None
+
+    # -- the tools ----------------------------------------------------------------------
+    def _disk_path(self, path: str) -> str:
+        """Where the tools are told the file is: its path in the repository, or, while its
+        folder exists only in the plan's result, the same name in the nearest folder that
+        exists (ruff misjudges first-party imports in a file whose folder is missing)."""
+        full = self.root / path
+        folder = full.parent
+        while folder != self.root and not folder.is_dir():
+            folder = folder.parent
+        return str(folder / full.name)
+
+    def _run(self, command: list[str], source: bytes) -> bytes | None:
+        try:
+            done = subprocess.run(
+                command,
+                input=source,
+                capture_output=True,
+                cwd=self.root,
+                timeout=_TIMEOUT,
+                check=False,
+            )
+        except (OSError, subprocess.SubprocessError):
+            return None
+        return done.stdout if done.returncode == 0 else None
+
+    def _ruff_sort(self, source: bytes, path: str) -> bytes | None:
+        assert self._ruff is not None
+        # Only I001 is fixed, whatever else the configuration selects.
+        return self._run(
+            [
+                self._ruff,
+                "check",
+                "--select",
+                "I001",
+                "--fixable",
+                "I001",
+                "--fix",
+                "--exit-zero",
+                "--quiet",
+                "--no-cache",
+                "--stdin-filename",
+                self._disk_path(path),
+                "-",
+            ],
+            source,
+        )
+
+    def _ruff_format(self, source: bytes, path: str) -> bytes | None:
+        assert self._ruff is not None
+        return self._run(
+            [
+                self._ruff,
+                "format",
+                "--quiet",
+                "--no-cache",
+                "--stdin-filename",
+                self._disk_path(path),
+                "-",
+            ],
+            source,
+        )
+
+    def _black_format(self, source: bytes, path: str) -> bytes | None:
+        assert self._black is not None
+        return self._run(
+            [self._black, "--quiet", "--stdin-filename", self._disk_path(path), "-"], source
+        )
+
+    def _isort(self, source: bytes, path: str) -> bytes | None:
+        import isort  # noqa: PLC0415 (only projects configured for isort pay for it)
+
+        try:
+            text = source.decode("utf-8")
+            config = isort.Config(settings_path=str(self.root))
+            return isort.code(text, config=config, file_path=self.root / path).encode("utf-8")
+        except Exception:  # noqa: BLE001 (a file isort cannot handle keeps the rewrite)
+            return None
+
+
+def _wrap_long_imports(source: bytes, before: bytes | None, limit: int) -> bytes:
+    """Wrap the single-line imports longer than `limit` that the step wrote (isort's
+    black-style wrapping, one statement at a time)."""
+    try:
+        text = source.decode("utf-8")
+        tree = ast.parse(text)
+    except (UnicodeDecodeError, SyntaxError, ValueError):
+        return source
+    old_lines = set((before or b"").decode("utf-8", "replace").splitlines())
+    lines = text.splitlines(keepends=True)
+    long_ones = [
+        node
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Import | ast.ImportFrom)
+        and node.lineno == node.end_lineno
+        and len(lines[node.lineno - 1].rstrip("\r\n")) > limit
+        and lines[node.lineno - 1].rstrip("\r\n") not in old_lines
+    ]
+    if not long_ones:
+        return source
+    import isort  # noqa: PLC0415
+
+    config = isort.Config(profile="black", line_length=limit, combine_as_imports=True)
+    for node in sorted(long_ones, key=lambda n: n.lineno, reverse=True):
+        line = lines[node.lineno - 1]
+        stripped = line.lstrip()
+        indent = line[: len(line) - len(stripped)]
+        if ";" in stripped or not stripped.startswith(("import ", "from ")):
+            continue
+        newline = "\r\n" if line.endswith("\r\n") else "\n"
+        try:
+            wrapped = isort.code(stripped, config=config)
+        except Exception:  # noqa: BLE001
+            continue
+        body = [f"{indent}{part}" if part else part for part in wrapped.splitlines()]
+        lines[node.lineno - 1] = newline.join(body) + newline
+    return "".join(lines).encode("utf-8")
+
+
+def project_style(tree: TreeReader, repo_root: Path) -> ProjectStyle:
+    """The style the repository's configuration files (in `tree`) describe."""
+    return ProjectStyle(read_style(tree), repo_root)
+
+
+__all__ = ["STYLE_FILES", "ProjectStyle", "project_style", "read_style"]

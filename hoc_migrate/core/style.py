@@ -1,0 +1,192 @@
+"""The project's own import style, as its tool configuration states it.
+
+Read from the configuration files' text (pure): which tool sorts its imports (ruff's `I`
+rules, isort), which formatter it uses (ruff format, black), its line length, and whether it
+bans relative imports (ruff's TID252 / flake8-tidy-imports). The adapter that applies the
+style (`adapters/import_style.py`) runs those tools; nothing here guesses a style the project
+did not ask for.
+"""
+
+from __future__ import annotations
+
+import configparser
+import tomllib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+#: Configuration files read, at the repository root.
+STYLE_FILES = (
+    "pyproject.toml",
+    "ruff.toml",
+    ".ruff.toml",
+    "setup.cfg",
+    "tox.ini",
+    ".flake8",
+    ".isort.cfg",
+    ".pre-commit-config.yaml",
+)
+
+_RUFF_DEFAULT_SELECT = ("E4", "E7", "E9", "F")
+
+
+@dataclass(frozen=True)
+class ImportStyle:
+    sorter: str | None = None  # "ruff" | "isort" | None
+    formatter: str | None = None  # "ruff" | "black" | None
+    line_length: int | None = None  # where long import lines must be wrapped
+    relative: str = "keep"  # codemods._dotted.RELATIVE_POLICIES
+    reasons: tuple[str, ...] = field(default_factory=tuple)
+
+    def describe(self) -> list[str]:
+        return list(self.reasons) or ["no import style configured: imports are edited in place"]
+
+
+def _toml(data: bytes | None) -> dict[str, Any]:
+    if data is None:
+        return {}
+    try:
+        return tomllib.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return {}
+
+
+def _ini(data: bytes | None) -> configparser.ConfigParser:
+    parser = configparser.ConfigParser(interpolation=None, strict=False)
+    if data is not None:
+        try:
+            parser.read_string(data.decode("utf-8"))
+        except (UnicodeDecodeError, configparser.Error):
+            return configparser.ConfigParser(interpolation=None)
+    return parser
+
+
+def _get(table: Mapping[str, Any], *keys: str) -> Any:
+    current: Any = table
+    for key in keys:
+        if not isinstance(current, Mapping):
+            return None
+        current = current.get(key)
+    return current
+
+
+def _codes(value: Any) -> list[str]:
+    return [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
+
+
+def ruff_selects(ruff: Mapping[str, Any], code: str) -> bool:
+    """Whether ruff's configuration enables rule `code` (the most specific selector wins,
+    as ruff resolves them)."""
+    found = ruff.get("lint")
+    lint: Mapping[str, Any] = found if isinstance(found, Mapping) else {}
+
+    def pick(key: str) -> list[str]:
+        return _codes(_get(lint, key)) + _codes(ruff.get(key))
+
+    select = pick("select") or list(_RUFF_DEFAULT_SELECT)
+    chosen = select + pick("extend-select")
+    ignored = pick("ignore")
+
+    def best(selectors: list[str]) -> int:
+        lengths = [
+            0 if s == "ALL" else len(s) for s in selectors if s == "ALL" or code.startswith(s)
+        ]
+        return max(lengths, default=-1)
+
+    return best(chosen) >= 0 and best(chosen) > best(ignored)
+
+
+def _ruff_setting(ruff: Mapping[str, Any], *keys: str) -> Any:
+    found = _get(ruff, "lint", *keys)
+    return found if found is not None else _get(ruff, *keys)
+
+
+def detect_style(read: Callable[[str], bytes | None]) -> ImportStyle:
+    """The import style the configuration files (read by name) describe."""
+    pyproject = _toml(read("pyproject.toml"))
+    reasons: list[str] = []
+    ruff: Mapping[str, Any] = {}
+    ruff_file = ""
+    for name in ("ruff.toml", ".ruff.toml"):
+        data = read(name)
+        if data is not None:
+            ruff, ruff_file = _toml(data), name
+            break
+    if not ruff_file and isinstance(_get(pyproject, "tool", "ruff"), Mapping):
+        ruff, ruff_file = pyproject["tool"]["ruff"], "pyproject.toml [tool.ruff]"
+    setup_cfg, tox_ini = _ini(read("setup.cfg")), _ini(read("tox.ini"))
+    flake8 = _ini(read(".flake8"))
+    isort_cfg = _ini(read(".isort.cfg"))
+    precommit = (read(".pre-commit-config.yaml") or b"").decode("utf-8", "replace")
+
+    sorter = None
+    if ruff_file and ruff_selects(ruff, "I001"):
+        sorter = "ruff"
+        reasons.append(f"imports sorted as ruff's isort rules say ({ruff_file} selects I001)")
+    elif (
+        isinstance(_get(pyproject, "tool", "isort"), Mapping)
+        or isort_cfg.has_section("settings")
+        or any(p.has_section(s) for p in (setup_cfg, tox_ini) for s in ("isort", "tool:isort"))
+        or "/isort" in precommit
+    ):
+        sorter = "isort"
+        reasons.append("imports sorted with isort and the project's isort settings")
+
+    formatter = None
+    if ruff_file and (isinstance(ruff.get("format"), Mapping) or "ruff-format" in precommit):
+        formatter = "ruff"
+        reasons.append(f"files formatted with ruff format ({ruff_file})")
+    elif isinstance(_get(pyproject, "tool", "black"), Mapping) or "psf/black" in precommit:
+        formatter = "black"
+        reasons.append("files formatted with black")
+
+    line_length = _line_length(pyproject, ruff, setup_cfg, tox_ini, flake8)
+    relative = _relative_policy(ruff, ruff_file, setup_cfg, tox_ini, flake8)
+    if relative != "keep":
+        reasons.append(
+            "relative imports written "
+            + ("never" if relative == "absolute" else "only within the same package")
+            + " (the project bans "
+            + ("them" if relative == "absolute" else "parent-relative imports")
+            + ")"
+        )
+    return ImportStyle(sorter, formatter, line_length, relative, tuple(reasons))
+
+
+def _flake8_sections(*parsers: configparser.ConfigParser) -> list[configparser.SectionProxy]:
+    return [p["flake8"] for p in parsers if p.has_section("flake8")]
+
+
+def _line_length(
+    pyproject: Mapping[str, Any],
+    ruff: Mapping[str, Any],
+    *ini: configparser.ConfigParser,
+) -> int | None:
+    if ruff and ruff_selects(ruff, "E501"):
+        value = ruff.get("line-length", 88)
+        return value if isinstance(value, int) else 88
+    for section in _flake8_sections(*ini):
+        value = section.get("max-line-length") or section.get("max_line_length")
+        if value and value.strip().isdigit():
+            return int(value)
+        return 79
+    black = _get(pyproject, "tool", "black")
+    if isinstance(black, Mapping):
+        value = black.get("line-length", 88)
+        return value if isinstance(value, int) else 88
+    return None
+
+
+def _relative_policy(
+    ruff: Mapping[str, Any], ruff_file: str, *ini: configparser.ConfigParser
+) -> str:
+    if ruff_file and ruff_selects(ruff, "TID252"):
+        banned = _ruff_setting(ruff, "flake8-tidy-imports", "ban-relative-imports") or "parents"
+        return "absolute" if banned == "all" else "no-parents"
+    for section in _flake8_sections(*ini):
+        banned = (section.get("ban-relative-imports") or "").strip().lower()
+        if banned == "parents":
+            return "no-parents"
+        if banned in ("true", "all"):
+            return "absolute"
+    return "keep"

@@ -1,0 +1,114 @@
+"""`move` with `shim: true`: the old module path keeps working for importers left behind.
+
+The shim does not copy names: it puts the moved module object itself in `sys.modules` under
+the old name, so `from old import _private`, `mock.patch("old.X")`, `isinstance` and module
+identity all behave as before. For a package, a finder maps every old submodule name to the
+moved one (`old.sub` is `new.sub`, never a second copy). The parent package keeps the
+attribute it had (`import pkg; pkg.core`) when its `__init__` used to import the module.
+
+Importing the old name warns with a `DeprecationWarning` subclass. A blanket "every warning
+is an error" filter (pytest's `filterwarnings = error`, `python -W error`) shows it instead
+of raising: only a filter that asks for deprecations (`error::DeprecationWarning`) or for
+this warning by name turns it into an error.
+"""
+
+from __future__ import annotations
+
+import ast
+
+SHIM_MARKER = "# hoc-migrate: compatibility shim"
+SHIM_MARKER_BYTES = SHIM_MARKER.encode()
+
+_WARN = '''\
+class MovedModuleWarning(DeprecationWarning):
+    """`{old}` moved to `{new}`."""
+
+
+def _warn() -> None:
+    message = "{old} moved to {new}; import it from there"
+    for action, text, category, _module, _line in _warnings.filters:
+        if not issubclass(MovedModuleWarning, category):
+            continue
+        if text is not None and not text.match(message):
+            continue
+        if action == "error" and not issubclass(category, DeprecationWarning):
+            # A blanket `error` filter did not ask for deprecations to fail: show it.
+            with _warnings.catch_warnings():
+                _warnings.simplefilter("default", MovedModuleWarning)
+                _warnings.warn(message, MovedModuleWarning, stacklevel=3)
+            return
+        break
+    _warnings.warn(message, MovedModuleWarning, stacklevel=3)
+'''
+
+_FINDER = '''\
+class _MovedSubmodules:
+    """`{old}.x` is `{new}.x`: the same module object, never a second copy."""
+
+    def __init__(self) -> None:
+        self._specs: dict[int, object] = {{}}
+
+    def find_spec(self, fullname, path=None, target=None):  # noqa: ANN001, ANN201
+        if not fullname.startswith("{old}."):
+            return None
+        return _util.spec_from_loader(fullname, self)
+
+    def create_module(self, spec):  # noqa: ANN001, ANN201
+        module = _importlib.import_module("{new}" + spec.name[len("{old}") :])
+        self._specs[id(module)] = module.__spec__
+        return module
+
+    def exec_module(self, module):  # noqa: ANN001, ANN201
+        module.__spec__ = self._specs.pop(id(module), module.__spec__)
+
+
+if not any(type(f).__name__ == "_MovedSubmodules" and getattr(f, "old", None) == "{old}"
+           for f in _sys.meta_path):
+    _finder = _MovedSubmodules()
+    _finder.old = "{old}"  # type: ignore[attr-defined]
+    _sys.meta_path.insert(0, _finder)
+'''
+
+
+def shim_source(old: str, new: str, *, package: bool) -> bytes:
+    """The module left at the old path."""
+    head = (
+        f"{SHIM_MARKER} (moved to {new})\n"
+        f'"""Deprecated: `{old}` moved to `{new}`; this is `{new}` under its old name."""\n\n'
+        "import importlib as _importlib\n"
+        + ("import importlib.util as _util\n" if package else "")
+        + "import sys as _sys\nimport warnings as _warnings\n\n\n"
+    )
+    body = _WARN.format(old=old, new=new)
+    if package:
+        body += "\n\n" + _FINDER.format(old=old, new=new)
+    tail = f'\n\n_sys.modules[__name__] = _importlib.import_module("{new}")\n_warn()\n'
+    return (head + body + tail).encode()
+
+
+def binds(source: bytes, name: str) -> bool:
+    """Whether a module's top level binds `name` (import, assignment, definition)."""
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError):
+        return True  # unknown: add nothing
+    for node in tree.body:
+        if isinstance(node, ast.Import | ast.ImportFrom):
+            if any((a.asname or a.name.split(".")[0]) == name for a in node.names):
+                return True
+        elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            if node.name == name:
+                return True
+        else:
+            for sub in ast.walk(node):
+                if isinstance(sub, ast.Name) and isinstance(sub.ctx, ast.Store) and sub.id == name:
+                    return True
+    return False
+
+
+def parent_attribute_line(name: str, new: str) -> bytes:
+    """The line that keeps `pkg.<name>` set by `import pkg`, as the old import did."""
+    package, _, last = new.rpartition(".")
+    alias = "" if last == name else f" as {name}"
+    statement = f"from {package} import {last}{alias}" if package else f"import {new} as {name}"
+    return f"{statement}  # noqa: E402, F401  (hoc-migrate shim: `{name}` as before)\n".encode()

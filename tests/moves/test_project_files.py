@@ -1,0 +1,140 @@
+"""Packaging and tool configuration follow a move where the key's meaning is known; every
+other mention is listed, with file and line, and never changed."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from textwrap import dedent
+
+import pytest
+
+from tests.moves.support import apply, dry_run, export, project, write_plan
+from tests.reliability.harness import cli
+
+pytestmark = pytest.mark.slow
+
+CLI = "def main():\n    print('hello')\n"
+MOVE_CLI = "name: c\nsteps:\n  - move: {from: tool/cli.py, to: tool/commands/cli.py}\n"
+
+
+def moved_tree(tmp_path: Path, files: dict[str, str], plan_text: str = MOVE_CLI) -> Path:
+    repo = project(tmp_path / "repo", {"tool/__init__.py": "", "tool/cli.py": CLI, **files})
+    result = apply(write_plan(tmp_path, plan_text), repo)
+    assert result.code == 0, result.stdout + result.stderr
+    return export(repo, "moved", tmp_path / "branch")
+
+
+def test_pyproject_entry_points_and_tool_settings_follow(tmp_path: Path) -> None:
+    pyproject = """\
+        [project]
+        name = "tool"
+        version = "1"
+
+        [project.scripts]
+        tool = "tool.cli:main"  # the command line
+
+        [project.entry-points."tool.plugins"]
+        hello = 'tool.cli:main'
+
+        [tool.coverage.run]
+        source = ["tool.cli"]
+
+        [[tool.mypy.overrides]]
+        module = ["tool.cli", "tool.other"]
+        ignore_errors = true
+
+        [tool.pytest.ini_options]
+        addopts = "-ra -p tool.cli"
+
+        [tool.ruff.lint.per-file-ignores]
+        "tool/cli.py" = ["T201"]
+        """
+    tree = moved_tree(tmp_path, {"pyproject.toml": pyproject})
+    assert (tree / "pyproject.toml").read_text() == dedent(pyproject).replace(
+        "tool.cli", "tool.commands.cli"
+    ).replace('"tool/cli.py"', '"tool/commands/cli.py"')
+
+
+def test_setup_cfg_and_a_literal_setup_py_follow(tmp_path: Path) -> None:
+    setup_cfg = (
+        "[metadata]\nname = tool\n\n[options]\npackages = find:\n\n"
+        "[options.entry_points]\nconsole_scripts =\n    tool = tool.cli:main\n"
+        "    other = tool.other:main\n\n[mypy-tool.cli]\nignore_errors = True\n"
+    )
+    setup_py = (
+        "from setuptools import setup\n\n"
+        'setup(entry_points={"console_scripts": ["tool2 = tool.cli:main"]})\n'
+    )
+    tree = moved_tree(tmp_path, {"setup.cfg": setup_cfg, "setup.py": setup_py})
+    assert (tree / "setup.cfg").read_text() == setup_cfg.replace(
+        "tool = tool.cli:main", "tool = tool.commands.cli:main"
+    ).replace("[mypy-tool.cli]", "[mypy-tool.commands.cli]")
+    assert (tree / "setup.py").read_text() == setup_py.replace("tool.cli", "tool.commands.cli")
+
+
+def test_import_linter_contracts_follow_a_package_rename(tmp_path: Path) -> None:
+    pyproject = (
+        '[tool.importlinter]\nroot_package = "tool"\n\n[[tool.importlinter.contracts]]\n'
+        'name = "layers"\ntype = "layers"\nlayers = ["tool.cli", "tool.core"]\n'
+        'ignore_imports = ["tool.core.x -> tool.cli"]\n'
+    )
+    files = {"pyproject.toml": pyproject, "tool/core/__init__.py": "", "tool/core/x.py": ""}
+    plan = "name: c\nsteps:\n  - move: {from: tool/core, to: tool/engine}\n"
+    tree = moved_tree(tmp_path, files, plan)
+    assert (tree / "pyproject.toml").read_text() == pyproject.replace("tool.core", "tool.engine")
+
+
+def test_mentions_inside_longer_strings_comments_and_docs_are_listed(tmp_path: Path) -> None:
+    files = {
+        "tool/run.py": (
+            '"""Runs tool.cli in a subprocess."""\n'
+            "import subprocess, sys\n\n"
+            "CODE = 'from tool.cli import main; main()'\n"
+            "# see tool/cli.py\n"
+            "subprocess.run([sys.executable, '-c', CODE])\n"
+        ),
+        "README.md": "Run `python -m tool.cli`.\n",
+    }
+    repo = project(tmp_path / "repo", {"tool/__init__.py": "", "tool/cli.py": CLI, **files})
+    plan = write_plan(tmp_path, MOVE_CLI)
+    dry = dry_run(plan, repo, "--no-check", "--format", "json")
+    assert dry.code == 0, dry.stderr
+    refs = [(r["path"], r["line"]) for r in json.loads(dry.stdout)["references_to_review"]]
+    assert refs == [("README.md", 1), ("tool/run.py", 1), ("tool/run.py", 4), ("tool/run.py", 5)]
+    # Listed by apply too, and in the PR description.
+    applied = apply(plan, repo)
+    assert applied.code == 0, applied.stderr
+    assert "tool/run.py:4: CODE = 'from tool.cli import main; main()'" in applied.stderr
+    pr = cli("pr", plan, "--branch", "moved", "--repo", repo, "--out", repo / "pr")
+    assert pr.code == 0, pr.stderr
+    assert "tool/run.py:4" in (repo / "pr" / "PR.md").read_text()
+
+
+def test_docs_true_rewrites_exact_names_in_comments_and_docstrings(tmp_path: Path) -> None:
+    run_py = '"""Wraps tool.cli.main."""\n\nfrom tool.cli import main  # tool.cli is the CLI\n'
+    plan = "name: c\nsteps:\n  - move: {from: tool/cli.py, to: tool/commands/cli.py, docs: true}\n"
+    tree = moved_tree(tmp_path, {"tool/run.py": run_py}, plan)
+    assert (tree / "tool/run.py").read_text() == run_py.replace("tool.cli", "tool.commands.cli")
+
+
+def test_a_repository_root_source_root_gets_packages_for_new_folders(tmp_path: Path) -> None:
+    plan = (
+        'name: c\nsource_roots: ["."]\nsteps:\n'
+        "  - move: {from: tool/cli.py, to: tool/commands/cli.py}\n"
+    )
+    tree = moved_tree(tmp_path, {}, plan)
+    assert (tree / "tool/commands/__init__.py").is_file()
+
+
+def test_a_package_moved_whole_keeps_its_inner_relative_imports_byte_for_byte(
+    tmp_path: Path,
+) -> None:
+    inner = "from . import b\nfrom .b import B\nfrom .. import cli\n"
+    files = {"tool/core/__init__.py": "", "tool/core/a.py": inner, "tool/core/b.py": "B = 1\n"}
+    repo = project(tmp_path / "repo", {"tool/__init__.py": "", "tool/cli.py": CLI, **files})
+    plan = write_plan(tmp_path, "name: c\nsteps:\n  - move: {from: tool/core, to: tool/engine}\n")
+    dry = dry_run(plan, repo, "--no-check")
+    assert dry.code == 0, dry.stderr
+    assert "rename from tool/core/a.py\nrename to tool/engine/a.py" in dry.stdout
+    assert "similarity index 100%\nrename from tool/core/a.py" in dry.stdout

@@ -1,0 +1,133 @@
+"""A move follows the project's own import style: its sorter and settings (isort, ruff's
+isort rules), its line length, its relative-import policy. It adds no finding to the
+project's own linter on the files it touches, and sorts nothing the project left unsorted."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import isort
+import pytest
+
+from tests.moves.support import apply, dry_run, export, project, write_plan
+
+pytestmark = pytest.mark.slow
+
+RUFF = shutil.which("ruff") or str(Path(sys.executable).parent / "ruff")
+
+IMPORTER = """\
+from shop.alpha import A
+from shop.beta import B
+from shop.zeta import Z
+
+TOTAL = A + B + Z
+"""
+MODULES = {
+    "shop/__init__.py": "",
+    "shop/alpha.py": "A = 1\n",
+    "shop/beta.py": "B = 2\n",
+    "shop/zeta.py": "Z = 3\n",
+    "shop/total.py": IMPORTER,
+}
+MOVE_ZETA = "name: s\nsteps:\n  - move: {from: shop/zeta.py, to: shop/aaa/zeta.py}\n"
+
+
+def moved(tmp_path: Path, files: dict[str, str], plan: str = MOVE_ZETA) -> tuple[Path, str]:
+    repo = project(tmp_path / "repo", files)
+    plan_path = write_plan(tmp_path, plan)
+    dry = dry_run(plan_path, repo, "--no-check")
+    assert dry.code == 0, dry.stderr
+    applied = apply(plan_path, repo)
+    assert applied.code == 0, applied.stdout + applied.stderr
+    return export(repo, "moved", tmp_path / "branch"), dry.stderr
+
+
+def test_isort_settings_order_the_rewritten_imports(tmp_path: Path) -> None:
+    pyproject = '[tool.isort]\nprofile = "black"\nknown_first_party = ["shop"]\n'
+    tree, summary = moved(tmp_path, {**MODULES, "pyproject.toml": pyproject})
+    assert "style: imports sorted with isort and the project's isort settings" in summary
+    assert (tree / "shop/total.py").read_text() == (
+        "from shop.aaa.zeta import Z\nfrom shop.alpha import A\nfrom shop.beta import B\n\n"
+        "TOTAL = A + B + Z\n"
+    )
+    config = isort.Config(settings_path=str(tree))
+    assert isort.check_code((tree / "shop/total.py").read_text(), config=config)
+
+
+def test_a_file_the_project_left_unsorted_is_not_sorted(tmp_path: Path) -> None:
+    unsorted = "import os\nfrom shop.zeta import Z\nimport sys\n\nX = (os, sys, Z)\n"
+    files = {
+        **MODULES,
+        "shop/misc.py": unsorted,
+        "pyproject.toml": '[tool.isort]\nprofile = "black"\n',
+    }
+    tree, _ = moved(tmp_path, files)
+    assert (tree / "shop/misc.py").read_text() == unsorted.replace("shop.zeta", "shop.aaa.zeta")
+
+
+RUFF_PYPROJECT = """\
+[tool.ruff]
+line-length = 60
+
+[tool.ruff.lint]
+select = ["E", "F", "I", "TID"]
+
+[tool.ruff.lint.flake8-tidy-imports]
+ban-relative-imports = "parents"
+"""
+
+
+def ruff_findings(tree: Path) -> list[str]:
+    done = subprocess.run(
+        [RUFF, "check", "--no-cache", "--output-format", "concise", "--quiet", "."],
+        cwd=tree,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    return [line for line in done.stdout.splitlines() if line.strip()]
+
+
+def test_ruff_settings_sort_wrap_and_keep_relative_imports_within_the_package(
+    tmp_path: Path,
+) -> None:
+    files = {
+        **MODULES,
+        "pyproject.toml": RUFF_PYPROJECT,
+        "shop/orders.py": "from .zeta import Z\n\nORDER = Z\n",
+        "shop/deep/__init__.py": "",
+        "shop/deep/report.py": "from shop.alpha import A\nfrom shop.beta import B\n\nR = (A, B)\n",
+    }
+    base = project(tmp_path / "base", files)
+    assert ruff_findings(base) == []
+    plan = (
+        "name: s\nsteps:\n"
+        "  - move: {from: shop/zeta.py, to: shop/aaa/zeta.py}\n"
+        "  - move: {from: shop/deep/report.py, to: shop/reports/quarterly_summary_report.py}\n"
+        "  - move: {from: shop/alpha.py, to: shop/catalogue/alphabetical_listing_module.py}\n"
+    )
+    tree, summary = moved(tmp_path, files, plan)
+    assert "style: imports sorted as ruff's isort rules say" in summary
+    assert "(the project bans parent-relative imports)" in summary
+    assert ruff_findings(tree) == []  # no I001, no E501, no TID252
+    # A relative import that would climb to a parent is written absolute instead.
+    assert (tree / "shop/orders.py").read_text() == "from .aaa.zeta import Z\n\nORDER = Z\n"
+
+
+def test_a_long_rewritten_import_is_wrapped_at_the_projects_line_length(tmp_path: Path) -> None:
+    files = {
+        **MODULES,
+        "setup.cfg": "[flake8]\nmax-line-length = 60\n",
+        "shop/use.py": "from shop.zeta import Z, Z as ZED  # both\n\nU = (Z, ZED)\n",
+    }
+    plan = (
+        "name: s\nsteps:\n"
+        "  - move: {from: shop/zeta.py, to: shop/warehouse/inventory/zeta_values.py}\n"
+    )
+    tree, _ = moved(tmp_path, files, plan)
+    text = (tree / "shop/use.py").read_text()
+    assert max(len(line) for line in text.splitlines()) <= 60
+    assert text.startswith("from shop.warehouse.inventory.zeta_values import (  # both\n")
