@@ -12,6 +12,7 @@ import shlex
 import signal
 import subprocess
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 
 from hoc_migrate.core.verification import CommandResult
@@ -27,12 +28,18 @@ def with_interpreter(command: tuple[str, ...] | str) -> tuple[str, ...] | str:
     return tuple(sys.executable if part == PYTHON_TOKEN else part for part in command)
 
 
-def run_command(command: tuple[str, ...] | str, cwd: Path, timeout: float) -> CommandResult:
+def run_command(
+    command: tuple[str, ...] | str,
+    cwd: Path,
+    timeout: float,
+    env: Mapping[str, str] | None = None,
+) -> CommandResult:
     command = with_interpreter(command)
     try:
         process = subprocess.Popen(
             command,
             cwd=cwd,
+            env=None if env is None else dict(env),
             shell=isinstance(command, str),
             stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,

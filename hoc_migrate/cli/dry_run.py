@@ -36,6 +36,9 @@ def dry_run_command(
         True, "--check/--no-check", help="Run the layer check before/after."
     ),
     context: int = typer.Option(3, "--context", "-U", min=0, help="Lines of diff context."),
+    base: str | None = typer.Option(
+        None, "--base", help="The commit to run the plan on (default: HEAD, as apply does)."
+    ),
 ) -> None:
     """Show what a plan would change, as a diff that `git apply` accepts. Writes nothing.
 
@@ -43,13 +46,11 @@ def dry_run_command(
     error-severity finding, 2 when the plan cannot run."""
     # Imported here so that other commands do not load libcst, git and the codemods.
     from hoc_migrate.core.diff import render_diff
-    from hoc_migrate.services.dry_run import dry_run, dry_run_data
-    from hoc_migrate.services.migration import prepare_migration
+    from hoc_migrate.services.dry_run import dry_run_at, dry_run_data
 
     with errors_to_exit_codes():
         recover_first(repo)
-        migration = prepare_migration(plan, repo)
-        result = dry_run(migration, check=check)
+        result = dry_run_at(plan, repo, base=base, check=check)
     if output_format is DryRunFormat.json:
         typer.echo(json.dumps(dry_run_data(result), indent=2))
     else:
@@ -66,6 +67,9 @@ def _print_summary(run: DryRun) -> None:
     stderr.print(
         f"[bold]{plan.name}[/] — {count} step{'s' if count != 1 else ''} (dry run: nothing written)"
     )
+    stderr.print(f"  base: {run.base}", markup=False, highlight=False)
+    for warning in run.warnings:
+        stderr.print(f"  [yellow]warning:[/] {warning}", highlight=False)
     for line in run.settings:
         stderr.print(f"  {line}", markup=False, highlight=False)
     for outcome in result.outcomes:

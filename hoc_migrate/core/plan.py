@@ -74,6 +74,9 @@ class Verify:
     command_cwd: str | None = None
     timeout: float = 900.0
     expect: Expectation | None = None
+    # No command given (or `command: auto`): run pytest when the project configures it.
+    auto_command: bool = True
+    baseline: bool = False  # also run the command on the base; judge only what changed
 
 
 @dataclass(frozen=True)
@@ -233,11 +236,16 @@ def parse_plan(data: Any, lines: LineMap, file: str) -> Plan:
     verify_data = data.get("verify") or {}
     expect_data = verify_data.get("expect")
     command = verify_data.get("command")
+    keyword = command if command in ("auto", "none") else None
     verify = Verify(
         layer_check=verify_data.get("layer_check", True),
         compile=verify_data.get("compile", True),
         imports_resolve=verify_data.get("imports_resolve", True),
-        command=tuple(command) if isinstance(command, list) else command,
+        command=None
+        if keyword or command is None
+        else (tuple(command) if isinstance(command, list) else command),
+        auto_command=keyword == "auto" or command is None,
+        baseline=bool(verify_data.get("baseline", False)),
         command_cwd=verify_data.get("command_cwd"),
         timeout=float(verify_data.get("timeout", 900)),
         expect=Expectation(

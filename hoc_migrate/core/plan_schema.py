@@ -168,10 +168,20 @@ PLAN_SCHEMA: dict[str, Any] = {
                 "compile": {"type": "boolean"},
                 "imports_resolve": {"type": "boolean"},
                 "command": {
+                    "description": "The project's checks, run on the branch (this runs "
+                    "code): a list (argv) or a shell line; `auto` (the default) runs "
+                    "`{python} -m pytest -q` when the project configures pytest; `none` "
+                    "runs nothing",
                     "oneOf": [
                         {"type": "string", "minLength": 1},
                         {"type": "array", "items": {"type": "string"}, "minItems": 1},
-                    ]
+                    ],
+                },
+                "baseline": {
+                    "type": "boolean",
+                    "description": "Also run the command on the base (its result kept per "
+                    "commit) and fail only on what the change broke (failing test ids "
+                    "compared, pytest's JUnit report)",
                 },
                 "command_cwd": _path,
                 "timeout": {"type": "number", "exclusiveMinimum": 0},

@@ -46,12 +46,12 @@ def tail(text: str, lines: int = OUTPUT_TAIL_LINES) -> str:
 
 # -- verification ---------------------------------------------------------------------------
 def verification_lines(report: VerificationReport) -> list[str]:
-    """A plain-text summary: one line per check, then the details of what failed."""
+    """A plain-text summary: one line per check, then its details (what failed, or what a
+    passed check found already broken on the base)."""
     lines = []
     for check in report.checks:
         lines.append(f"{check.status.value.upper():<8} {check.name}: {check.summary}")
-        if check.failed or check.name == "layer check":
-            lines.extend(f"         {d}" for d in check.details)
+        lines.extend(f"         {d}" for d in check.details)
         if check.failed and check.output:
             lines.append("         output (last lines):")
             lines.extend(f"           {line}" for line in tail(check.output, 20).splitlines())

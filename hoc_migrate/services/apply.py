@@ -17,14 +17,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from hoc_migrate.adapters import journal
-from hoc_migrate.adapters.command import run_command
+from hoc_migrate.adapters.command import run_command, with_interpreter
 from hoc_migrate.adapters.git_repo import GitRepo, GitTree
+from hoc_migrate.adapters.python_env import command_interpreter
 from hoc_migrate.adapters.repo_root import find_repo_root
 from hoc_migrate.adapters.workspace import WORKSPACE_DIR, workspace
 from hoc_migrate.core.changes import ChangeKind
 from hoc_migrate.core.commits import CommitSpec, StepState, commit_series
 from hoc_migrate.core.errors import GitError, Problem, UsageError
-from hoc_migrate.core.verification import VerificationReport
+from hoc_migrate.core.test_results import TestRun, test_module_renames
+from hoc_migrate.core.verification import CheckOutcome, VerificationReport
+from hoc_migrate.services.dry_run import uncommitted_warnings
+from hoc_migrate.services.import_resolution import importable_packages
 from hoc_migrate.services.layer_view import make_layer_checker
 from hoc_migrate.services.migration import (
     Migration,
@@ -35,12 +39,25 @@ from hoc_migrate.services.migration import (
 from hoc_migrate.services.planner import PlanResult
 from hoc_migrate.services.recovery import recover
 from hoc_migrate.services.verify import (
-    CommandRunner,
+    COMMAND,
     LayerChecker,
     VerifyInput,
-    command_outcome,
     module_renames_of,
+    not_run,
     verify_static,
+)
+from hoc_migrate.services.verify_command import (
+    CommandRunner,
+    VerifyCommand,
+    baseline_key,
+    cached_baseline,
+    command_env,
+    command_outcome,
+    ensure_branch_code,
+    resolve_command,
+    run_verify_command,
+    skipped_reason,
+    store_baseline,
 )
 
 # Test hooks: stop the process at a named stage, as a crash (SIGKILL) or a Ctrl-C would.
@@ -150,7 +167,7 @@ def apply_plan(
                 f"the plan changes nothing at {request.base} ({base[:12]}): its effect is "
                 "already there; no branch was created"
             )
-        warnings = _uncommitted_warnings(repo, result)
+        warnings = uncommitted_warnings(repo, result)
         checker = checker or make_layer_checker(
             migration.config,
             source_roots=migration.source_roots,
@@ -163,14 +180,6 @@ def apply_plan(
         outcome.recovered = recovered
         outcome.settings = setting_lines(migration)
         return outcome
-
-
-def _uncommitted_warnings(repo: GitRepo, result: PlanResult) -> list[str]:
-    dirty = sorted(repo.uncommitted_paths() & result.changes.touched())
-    return [
-        f"{path} has uncommitted changes; they are not in the branch (it starts from the base)"
-        for path in dirty
-    ]
 
 
 def _step_states(result: PlanResult) -> list[StepState]:
@@ -254,7 +263,7 @@ def _apply_in_worktree(
             today=today,
         )
         verification = verification.with_check(
-            command_outcome(result.plan.verify, worktree, runner)
+            _command_check(repo, request, migration, result, base, worktree, tip_tree, runner)
         )
         entry.record(stage="verified" if verification.passed else "failed")
         _stage("after-verify")
@@ -271,6 +280,65 @@ def _apply_in_worktree(
         # Success, failure, exception or Ctrl-C: the worktree goes, then the journal.
         repo.remove_worktree(worktree)
         entry.finish()
+
+
+def _command_check(
+    repo: GitRepo,
+    request: ApplyRequest,
+    migration: Migration,
+    result: PlanResult,
+    base: str,
+    worktree: Path,
+    tip_tree: GitTree,
+    runner: CommandRunner,
+) -> CheckOutcome:
+    """Run the verify command on the branch (and, with `baseline`, on the base)."""
+    settings = result.plan.verify
+    vc = resolve_command(settings, tip_tree)
+    if vc is None:
+        return not_run(COMMAND, skipped_reason(settings))
+    roots = migration.source_roots
+    env = command_env(worktree, roots)
+    ensure_branch_code(vc, worktree, env, importable_packages(tip_tree, roots))
+    reports = workspace(repo.root, "tmp")
+    branch_run = run_verify_command(vc, worktree, env, runner, reports / f"junit-{os.getpid()}.xml")
+    base_run = None
+    if settings.baseline:
+        base_run = _baseline(repo, request, migration, base, vc, runner, reports)
+    renames = _module_renames(result, roots)
+    renames.update(
+        test_module_renames({c.old_path: c.path for c in result.changes.renamed if c.old_path})
+    )
+    return command_outcome(vc, branch_run, base_run, renames)
+
+
+def _baseline(
+    repo: GitRepo,
+    request: ApplyRequest,
+    migration: Migration,
+    base: str,
+    vc: VerifyCommand,
+    runner: CommandRunner,
+    reports: Path,
+) -> TestRun:
+    """The command's run on the base: from the store when this commit ran it before, else
+    run in a worktree of the base (removed again whatever happens)."""
+    python = command_interpreter(with_interpreter(vc.command), repo.root)
+    store = workspace(repo.root, "baselines")
+    key = baseline_key(base, vc, python)
+    cached = cached_baseline(store, key)
+    if cached is not None:
+        return cached
+    folder = repo.worktree_dir(safe_name(request.branch) + "--base")
+    try:
+        repo.add_worktree(folder, base)
+        env = command_env(folder, migration.source_roots)
+        run = run_verify_command(vc, folder, env, runner, reports / f"junit-base-{os.getpid()}.xml")
+    finally:
+        repo.remove_worktree(folder)
+    if run.result.error is None and not run.result.timed_out:
+        store_baseline(store, key, run.tests)
+    return run.tests
 
 
 def _module_renames(result: PlanResult, source_roots: tuple[str, ...]) -> dict[str, str]:

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
+from hoc_migrate.adapters.git_repo import GitRepo
+from hoc_migrate.adapters.repo_root import find_repo_root
 from hoc_migrate.core.changes import ChangeKind
 from hoc_migrate.core.layers.findings import Finding, Status
 from hoc_migrate.core.layers.result import CheckResult, ResultDiff, diff_results
 from hoc_migrate.ports import TreeReader
 from hoc_migrate.services.check import run_check
 from hoc_migrate.services.layer_topology import cache_dir
-from hoc_migrate.services.migration import Migration, compute, setting_lines
+from hoc_migrate.services.migration import Migration, compute, prepare_migration, setting_lines
 from hoc_migrate.services.planner import PlanResult
 
 
@@ -24,6 +27,8 @@ class DryRun:
     scope: tuple[str, ...] = ()
     new_errors: list[Finding] = field(default_factory=list)
     settings: list[str] = field(default_factory=list)  # source roots and style used
+    base: str = "the working tree"  # what the plan ran on, as the summary names it
+    warnings: list[str] = field(default_factory=list)
     roots: list[tuple[str, str]] = field(default_factory=list)  # (root, why)
 
     def check_summary(self) -> list[str]:
@@ -80,11 +85,43 @@ def dry_run(migration: Migration, *, check: bool = True) -> DryRun:
     return run
 
 
+def dry_run_at(
+    plan_path: Path, repo: Path | None, *, base: str | None = None, check: bool = True
+) -> DryRun:
+    """The dry run from the commit `apply` would start from (`base`, default HEAD), and the
+    uncommitted changes it therefore leaves out; the working tree only where there is no
+    commit yet."""
+    root = find_repo_root(repo)
+    with GitRepo(root) as git_repo:
+        if base is None and not git_repo.has_commits():
+            run = dry_run(prepare_migration(plan_path, root), check=check)
+            run.base = "the working tree (the repository has no commit yet)"
+            return run
+        commit = git_repo.resolve_commit(base or "HEAD")
+        migration = prepare_migration(plan_path, root, tree=git_repo.tree(commit))
+        run = dry_run(migration, check=check)
+        run.base = f"{base or 'HEAD'} ({commit[:12]}), as apply starts from"
+        run.warnings = uncommitted_warnings(git_repo, run.result)
+        return run
+
+
+def uncommitted_warnings(repo: GitRepo, result: PlanResult) -> list[str]:
+    """The files the plan touches that have uncommitted changes (left out: the plan runs on
+    the commit)."""
+    dirty = sorted(repo.uncommitted_paths() & result.changes.touched())
+    return [
+        f"{path} has uncommitted changes; the plan runs on the commit, without them"
+        for path in dirty
+    ]
+
+
 def dry_run_data(run: DryRun) -> dict[str, Any]:
     """The dry run as JSON-ready data: steps, the change set, the layer check."""
     result = run.result
     data: dict[str, Any] = {
         "plan": result.plan.name,
+        "base": run.base,
+        "warnings": run.warnings,
         "source_roots": [{"path": root, "reason": why} for root, why in run.roots],
         "steps": [
             {

@@ -56,6 +56,20 @@ def top_level_names(trees: Iterable[TreeReader], source_roots: Sequence[str]) ->
     return {n for n in names if n.isidentifier()}
 
 
+def importable_packages(tree: TreeReader, source_roots: Sequence[str]) -> list[str]:
+    """The regular top-level packages (with an `__init__.py`) and modules of the source
+    roots: what `import name` must load from this tree. (A folder without `__init__.py` is
+    a namespace portion any other path entry may take precedence over.)"""
+    found = []
+    for name in sorted(top_level_names([tree], source_roots)):
+        for root in source_roots:
+            prefix = f"{normalize_root(root)}/" if normalize_root(root) else ""
+            if tree.exists(f"{prefix}{name}/__init__.py") or tree.exists(f"{prefix}{name}.py"):
+                found.append(name)
+                break
+    return found
+
+
 class ModuleIndex:
     """Which modules exist in one tree, and which names each defines (parsed on demand)."""
 
@@ -92,9 +106,12 @@ def unresolved_imports(
     source_roots: Sequence[str],
     project: set[str],
     index: ModuleIndex | None = None,
+    *,
+    module: str | None = None,
 ) -> list[UnresolvedImport]:
-    """The imports of `path` (a file of `tree`) that point inside the project and miss."""
-    module = module_for_path(path, source_roots)
+    """The imports of `path` (a file of `tree`) that point inside the project and miss.
+    `module` is the file's dotted name (default: from its place in a source root)."""
+    module = module or module_for_path(path, source_roots)
     if module is None:
         return []
     try:
@@ -102,7 +119,7 @@ def unresolved_imports(
     except (SyntaxError, ValueError):
         return []  # the compile check reports it
     index = index or ModuleIndex(tree, source_roots)
-    package = package_of(module, path.endswith("/__init__.py"))
+    package = package_of(module, path.endswith(("/__init__.py", "/__init__.pyi")))
     found: list[UnresolvedImport] = []
     for node in _required_imports(parsed):
         if isinstance(node, ast.Import):

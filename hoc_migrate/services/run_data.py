@@ -32,6 +32,7 @@ from hoc_migrate.services.verify import (
     plan_scope,
     verify_static,
 )
+from hoc_migrate.services.verify_command import resolve_command, skipped_reason
 
 
 def step_summaries(result: PlanResult) -> tuple[StepSummary, ...]:
@@ -156,8 +157,8 @@ def summarize_branch(
     if command is None:
         command = (
             not_run(COMMAND, "not run for this commit (apply runs it)")
-            if result.plan.verify.command is not None
-            else not_run(COMMAND, "no command in the plan")
+            if resolve_command(result.plan.verify, after) is not None
+            else not_run(COMMAND, skipped_reason(result.plan.verify))
         )
     return _summary(
         migration,
@@ -187,8 +188,8 @@ def summarize_working_tree(
     migration = prepare_migration(plan_path, repo_root)
     result = compute(migration)
     command = not_run(COMMAND, "not run: no branch (apply runs it)")
-    if result.plan.verify.command is None:
-        command = not_run(COMMAND, "no command in the plan")
+    if resolve_command(result.plan.verify, result.tree) is None:
+        command = not_run(COMMAND, skipped_reason(result.plan.verify))
     return _summary(
         migration,
         result,

@@ -8,19 +8,16 @@ worktree or an in-memory overlay); the command runs in a worktree through a Comm
 from __future__ import annotations
 
 import datetime as dt
-import shlex
 import warnings
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
 from hoc_migrate.core.changes import ChangeKind, ChangeSet
-from hoc_migrate.core.modules import module_for_path, normalize_root
-from hoc_migrate.core.plan import Plan, Verify
+from hoc_migrate.core.modules import context_module, module_for_path, normalize_root
+from hoc_migrate.core.plan import Plan
 from hoc_migrate.core.verification import (
     CheckOutcome,
     CheckStatus,
-    CommandResult,
     LayerCheck,
     LayerComparison,
     VerificationReport,
@@ -43,11 +40,7 @@ LAYER_CHECK = "layer check"
 EXPECTATIONS = "expectations"
 COMPILE = "compile"
 IMPORTS = "imports resolve"
-COMMAND = "command"
-
-
-# (command, cwd, timeout seconds) -> result. The adapter runs it; tests may fake it.
-CommandRunner = Callable[[tuple[str, ...] | str, Path, float], CommandResult]
+COMMAND = "command"  # the verify command's check (services/verify_command.py)
 
 
 @dataclass(frozen=True)
@@ -142,32 +135,50 @@ def _layer_outcome(comparison: LayerComparison) -> CheckOutcome:
     return CheckOutcome(LAYER_CHECK, status, summary, tuple(details))
 
 
-def _changed_python(changes: ChangeSet) -> list[tuple[str, bytes]]:
-    return [
-        (c.path, c.after)
-        for c in changes.changes
-        if c.kind is not ChangeKind.DELETED and c.after is not None and c.path.endswith(".py")
-    ]
+def _compile_error(path: str, source: bytes) -> str | None:
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # SyntaxWarnings are not failures
+            compile(source, path, "exec", dont_inherit=True)
+    except SyntaxError as exc:
+        return f"{path}:{exc.lineno or 0}: {exc.msg}"
+    except ValueError as exc:
+        return f"{path}: {exc}"
+    return None
 
 
 def compile_outcome(changes: ChangeSet) -> CheckOutcome:
-    """Every changed Python file compiles (syntax only: nothing runs, no .pyc is written)."""
+    """Every changed Python file compiles (syntax only: nothing runs, no .pyc is written),
+    unless it did not compile on the base either (reported, not failed: not the change's
+    doing; a file with syntax this Python does not know, PEP 695 under 3.11, say)."""
     problems: list[str] = []
-    files = _changed_python(changes)
-    for path, source in files:
-        try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")  # SyntaxWarnings are not failures
-                compile(source, path, "exec", dont_inherit=True)
-        except SyntaxError as exc:
-            problems.append(f"{path}:{exc.lineno or 0}: {exc.msg}")
-        except ValueError as exc:
-            problems.append(f"{path}: {exc}")
+    already: list[str] = []
+    files = [
+        c
+        for c in changes.changes
+        if c.kind is not ChangeKind.DELETED and c.after is not None and c.path.endswith(".py")
+    ]
+    for change in files:
+        assert change.after is not None
+        error = _compile_error(change.path, change.after)
+        if error is None:
+            continue
+        before = change.before if change.kind is not ChangeKind.ADDED else None
+        if before is not None and _compile_error(change.old_path or change.path, before):
+            already.append(f"{error} (did not compile on the base either)")
+        else:
+            problems.append(error)
     if problems:
         return CheckOutcome(
-            COMPILE, CheckStatus.FAILED, f"{len(problems)} file(s) do not compile", tuple(problems)
+            COMPILE,
+            CheckStatus.FAILED,
+            f"{len(problems)} file(s) do not compile",
+            tuple(problems + already),
         )
-    return CheckOutcome(COMPILE, CheckStatus.PASSED, f"{len(files)} changed file(s) compile")
+    summary = f"{len(files) - len(already)} changed file(s) compile"
+    if already:
+        summary += f"; {len(already)} did not compile on the base either"
+    return CheckOutcome(COMPILE, CheckStatus.PASSED, summary, tuple(already))
 
 
 def _affected_names(changes: ChangeSet, source_roots: Sequence[str]) -> set[bytes]:
@@ -175,49 +186,63 @@ def _affected_names(changes: ChangeSet, source_roots: Sequence[str]) -> set[byte
     names: set[bytes] = set()
     for change in changes.changes:
         for path in (change.old_path, change.path):
-            module = module_for_path(path or "", source_roots)
+            module = context_module(path or "", source_roots, lambda _folder: False)
             if module:
                 names.add(module.rsplit(".", 1)[-1].encode())
     return names
 
 
+def _module_namer(tree: TreeReader, roots: Sequence[str]) -> Callable[[str], str | None]:
+    return lambda path: context_module(path, roots, lambda f: tree.exists(f"{f}/__init__.py"))
+
+
 def imports_outcome(inp: VerifyInput) -> CheckOutcome:
-    """Every import of a project module, in every changed or importing file, resolves after."""
+    """Every import of a project module, in every changed or importing Python file of the
+    repository (tests, scripts and stubs included), resolves after the change; an import
+    that did not resolve on the base either is reported, not failed."""
     roots = inp.source_roots
     project = top_level_names([inp.before, inp.after], roots)
     changed = {c.path for c in inp.changes.changes if c.kind is not ChangeKind.DELETED}
     names = _affected_names(inp.changes, roots)
-    candidates: list[str] = []
-    for root in roots:
-        for path in inp.after.iter_files(normalize_root(root)):
-            if not path.endswith(".py"):
-                continue
-            if path in changed or any(n in inp.after.read_bytes(path) for n in names):
-                candidates.append(path)
+    candidates = [
+        path
+        for path in inp.after.iter_files()
+        if path.endswith((".py", ".pyi"))
+        and (path in changed or any(n in inp.after.read_bytes(path) for n in names))
+    ]
     after_index, before_index = ModuleIndex(inp.after, roots), ModuleIndex(inp.before, roots)
+    after_name, before_name = _module_namer(inp.after, roots), _module_namer(inp.before, roots)
     old_path = {c.path: c.old_path for c in inp.changes.renamed}
     broken: list[UnresolvedImport] = []
-    for path in sorted(set(candidates)):
-        found = unresolved_imports(inp.after, path, roots, project, after_index)
+    preexisting: list[UnresolvedImport] = []
+    for path in candidates:
+        found = unresolved_imports(
+            inp.after, path, roots, project, after_index, module=after_name(path)
+        )
         if not found:
             continue
         # An import that was already broken before the change is not the change's doing.
         previous = old_path.get(path) or path
         already = set()
         if inp.before.exists(previous) and not inp.before.is_dir(previous):
-            for old in unresolved_imports(inp.before, previous, roots, project, before_index):
+            for old in unresolved_imports(
+                inp.before, previous, roots, project, before_index, module=before_name(previous)
+            ):
                 already.add((_renamed(old.target, inp.module_renames), old.name))
-        broken.extend(u for u in found if u.key() not in already)
+        for unresolved in found:
+            (preexisting if unresolved.key() in already else broken).append(unresolved)
+    noted = tuple(f"{u} (already on the base)" for u in preexisting)
     if broken:
         return CheckOutcome(
             IMPORTS,
             CheckStatus.FAILED,
             f"{len(broken)} import(s) do not resolve",
-            tuple(str(b) for b in broken),
+            tuple(str(b) for b in broken) + noted,
         )
-    return CheckOutcome(
-        IMPORTS, CheckStatus.PASSED, f"imports resolve in {len(set(candidates))} file(s)"
-    )
+    summary = f"imports resolve in {len(candidates)} file(s)"
+    if preexisting:
+        summary += f"; {len(preexisting)} did not resolve on the base either"
+    return CheckOutcome(IMPORTS, CheckStatus.PASSED, summary, noted)
 
 
 def _renamed(module: str, renames: Mapping[str, str]) -> str:
@@ -259,38 +284,6 @@ def verify_static(
 
 def _skipped(name: str, why: str = "disabled by the plan") -> CheckOutcome:
     return CheckOutcome(name, CheckStatus.SKIPPED, why)
-
-
-def command_outcome(settings: Verify, worktree: Path, runner: CommandRunner) -> CheckOutcome:
-    """Run the plan's command in the worktree (cwd: `command_cwd` below it), output kept."""
-    if settings.command is None:
-        return _skipped(COMMAND, "no command in the plan")
-    cwd = worktree / settings.command_cwd if settings.command_cwd else worktree
-    shown = settings.command if isinstance(settings.command, str) else shlex.join(settings.command)
-    if not cwd.is_dir():
-        return CheckOutcome(
-            COMMAND, CheckStatus.FAILED, f"command_cwd {settings.command_cwd} is not a folder"
-        )
-    result = runner(settings.command, cwd, settings.timeout)
-    if result.error is not None:
-        return CheckOutcome(
-            COMMAND, CheckStatus.FAILED, f"`{shown}` could not start: {result.error}"
-        )
-    if result.timed_out:
-        return CheckOutcome(
-            COMMAND,
-            CheckStatus.FAILED,
-            f"`{shown}` timed out after {settings.timeout:g}s",
-            output=result.output,
-        )
-    if result.returncode != 0:
-        return CheckOutcome(
-            COMMAND,
-            CheckStatus.FAILED,
-            f"`{shown}` failed (exit {result.returncode})",
-            output=result.output,
-        )
-    return CheckOutcome(COMMAND, CheckStatus.PASSED, f"`{shown}` passed", output=result.output)
 
 
 def not_run(name: str, why: str) -> CheckOutcome:

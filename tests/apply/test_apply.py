@@ -109,7 +109,8 @@ def test_apply_starts_from_base_and_warns_about_uncommitted_changes_it_leaves_ou
 
     assert result.exit_code == 0, result.stderr
     assert (
-        f"warning: {PRICING} has uncommitted changes; they are not in the branch" in result.stderr
+        f"warning: {PRICING} has uncommitted changes; the plan runs on the commit, without them"
+        in result.stderr
     )
     assert git(shop, "rev-parse", "b~2").strip() == git(shop, "rev-parse", "main~1").strip()
     assert "my local edit" not in git(shop, "show", f"b:{PRICING}")

@@ -66,7 +66,10 @@ def test_pr_md_describes_what_why_files_layer_check_and_verification(shop: Path)
     assert "| HEADER_LOCATION_MISMATCH | 1 | 0 | -1 |" in body
     assert "### Findings removed (1)" in body
     assert "| layer check | ✅ passed |" in body
-    assert "| command | ⏭️ skipped | no command in the plan |" in body
+    assert (
+        "| command | ⏭️ skipped | no command in the plan, and no pytest configuration to run |"
+        in body
+    )
 
 
 def test_out_must_be_inside_the_repository(shop: Path, tmp_path: Path) -> None:

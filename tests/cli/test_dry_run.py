@@ -96,6 +96,15 @@ def test_running_the_plan_again_is_already_done(repo_factory) -> None:  # type: 
     repo = repo_factory(PACKAGE)
     code, out, _ = run(repo, "dry-run", "plan.yaml", "--no-check")
     subprocess.run(["git", "apply", "--index", "-"], input=out.encode(), cwd=repo, check=True)
+    # Like apply, the dry run starts from HEAD: the applied change, not committed yet, is named.
+    code, out, err = run(repo, "dry-run", "plan.yaml", "--no-check")
+    assert code == 0
+    assert "base: HEAD (" in err
+    assert (
+        "warning: src/app/drivers/events.py has uncommitted changes; the plan runs on the "
+        "commit, without them" in err
+    )
+    git(repo, "commit", "-q", "-m", "applied")
     code, out, err = run(repo, "dry-run", "plan.yaml", "--no-check")
     assert code == 0
     assert out == ""

@@ -1,0 +1,164 @@
+"""The verify command tests the branch's code, and is judged against the base.
+
+A real virtual environment with the project installed editable (`pip install -e .`, the
+usual development setup): its `.pth` points the environment at the user's checkout, so a
+command run in the branch's worktree would test the checkout unless hoc-migrate puts the
+branch first.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import sysconfig
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import git
+from tests.moves.support import project, write_plan
+from tests.reliability.harness import cli
+
+pytestmark = pytest.mark.slow
+
+FILES = {
+    "pyproject.toml": """\
+        [build-system]
+        requires = ["setuptools>=64"]
+        build-backend = "setuptools.build_meta"
+
+        [project]
+        name = "calc"
+        version = "1.0"
+
+        [tool.setuptools.packages.find]
+        where = ["src"]
+
+        [tool.pytest.ini_options]
+        testpaths = ["tests"]
+        """,
+    "src/calc/__init__.py": "",
+    "src/calc/ops.py": "def add(a, b):\n    return a + b\n",
+    "src/calc/plugins/__init__.py": (
+        "import importlib\n\n\ndef load(name):\n"
+        '    return importlib.import_module(f"calc.plugins.{name}")\n'
+    ),
+    "src/calc/plugins/double.py": "def run(x):\n    return 2 * x\n",
+    "tests/test_calc.py": """\
+        from calc.ops import add
+        from calc.plugins import load
+
+
+        def test_add():
+            assert add(1, 2) == 3
+
+
+        def test_plugin():
+            assert load("double").run(2) == 4
+        """,
+}
+KNOWN_BUG = "def test_known_bug():\n    assert 1 + 1 == 3, 'an old bug'\n"
+
+
+@pytest.fixture(scope="module")
+def env(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A virtual environment that can run pytest, with nothing of the project in it yet."""
+    venv = tmp_path_factory.mktemp("venv") / "env"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    site = next((venv / "lib").glob("python3*/site-packages"))
+    # pytest comes from the environment running these tests (appended: it never shadows).
+    (site / "zz_test_tools.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
+    return venv
+
+
+def editable(env: Path, repo: Path) -> Path:
+    """Install `repo` editable into `env`; returns its python."""
+    python = env / "bin" / "python"
+    done = subprocess.run(
+        [
+            str(python),
+            "-m",
+            "pip",
+            "install",
+            "-q",
+            "--no-deps",
+            "--no-build-isolation",
+            "--no-index",
+            "-e",
+            str(repo),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    return python
+
+
+def plan_for(tmp_path: Path, python: Path, move: str, extra: str = "") -> Path:
+    verify = f'  command: ["{python}", -m, pytest, -q, -p, no:cacheprovider]\n'
+    if extra:
+        verify += f"  {extra}\n"
+    return write_plan(tmp_path, f"name: calc\nsteps:\n  - {move}\nverify:\n{verify}")
+
+
+def test_a_move_that_breaks_the_suite_at_run_time_is_not_verified(
+    tmp_path: Path, env: Path
+) -> None:
+    repo = project(tmp_path / "calc", FILES)
+    python = editable(env, repo)
+    # The move every static check accepts: only the computed import name breaks.
+    plan = plan_for(
+        tmp_path, python, "move: {from: src/calc/plugins/double.py, to: src/calc/extras/double.py}"
+    )
+    applied = cli("apply", plan, "--branch", "extras", "--repo", repo)
+    assert applied.code == 1, applied.stdout + applied.stderr
+    assert "failed (exit 1)" in applied.stderr
+    assert "failing: tests.test_calc::test_plugin" in applied.stderr
+    assert "no branch was created" in applied.stderr
+    assert git(repo, "branch", "--list", "extras") == ""
+
+
+def test_failures_the_base_already_had_do_not_fail_a_harmless_move(
+    tmp_path: Path, env: Path
+) -> None:
+    repo = project(tmp_path / "calc", {**FILES, "tests/test_known_bug.py": KNOWN_BUG})
+    python = editable(env, repo)
+    move = "move: {from: src/calc/ops.py, to: src/calc/arith.py}"
+    without = cli("apply", plan_for(tmp_path, python, move), "--branch", "a", "--repo", repo)
+    assert without.code == 1, without.stderr
+    assert "`verify: {baseline: true}` runs the command on the base too" in without.stderr
+
+    plan = plan_for(tmp_path, python, move, "baseline: true")
+    applied = cli("apply", plan, "--branch", "arith", "--repo", repo)
+    assert applied.code == 0, applied.stdout + applied.stderr
+    assert "passed: nothing the change broke (1 test(s) already failing on the base)" in (
+        applied.stderr
+    )
+    assert "already failing on the base: tests.test_known_bug::test_known_bug" in applied.stderr
+    assert "branch arith created" in applied.stdout
+
+
+def test_an_environment_that_cannot_be_pointed_at_the_branch_stops_the_apply(
+    tmp_path: Path, env: Path
+) -> None:
+    repo = project(tmp_path / "calc", FILES)
+    python = editable(env, repo)
+    site = next((env / "lib").glob("python3*/site-packages"))
+    # An import hook ahead of every path entry, as some editable backends install.
+    hook = site / "aaa_calc_hook.pth"
+    finder = (
+        "type('F', (), {'find_spec': staticmethod(lambda n, p=None, t=None: "
+        "__import__('importlib.machinery').machinery.PathFinder.find_spec("
+        f"n, [{str(repo / 'src')!r}]) if n == 'calc' else None)}})"
+    )
+    hook.write_text(f"import sys; sys.meta_path.insert(0, {finder})\n")
+    try:
+        plan = plan_for(tmp_path, python, "move: {from: src/calc/ops.py, to: src/calc/arith.py}")
+        applied = cli("apply", plan, "--branch", "x", "--repo", repo)
+    finally:
+        hook.unlink()
+    assert applied.code == 2, applied.stdout + applied.stderr
+    assert "the verify command would test other code than the branch" in applied.stderr
+    assert f"`calc` imports from {repo / 'src' / 'calc'}" in applied.stderr
+    assert git(repo, "branch", "--list", "x") == ""
