@@ -42,10 +42,11 @@ def operation_name(statements: Sequence[cst.CSTNode], fallback: str) -> str:
             verb, noun = found
             if noun:
                 return f"{verb}_{_noun(noun, verb)}"
-    for call in _calls(statements):
-        callee = call.func
-        if isinstance(callee, cst.Attribute) and callee.attr.value in _UNIT_OF_WORK:
-            return callee.attr.value  # only `session.flush()`, `commit()`, `rollback()`
+    calls = _calls(statements)
+    unit_of_work = [c for c in calls if dotted(c.func).rsplit(".", 1)[-1] in _UNIT_OF_WORK]
+    if unit_of_work and len(unit_of_work) == len(calls):
+        # Only `session.flush()`, `commit()` or `rollback()`: the operation is that.
+        return dotted(unit_of_work[0].func).rsplit(".", 1)[-1]
     return fallback.lstrip("_") or "run"
 
 
