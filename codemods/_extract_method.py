@@ -199,6 +199,9 @@ class _Analysis:
                 for inner in _blocks(statement):
                     self._block(inner.body, id(inner), inner_loop, depth + 1)
             else:
+                if _has_decision(statement) and not isinstance(statement, cst.SimpleStatementLine):
+                    line = self.evidence.line(statement)
+                    self.notes.append(f"line {line}: {_keyword(statement)} stays (a decision)")
                 self._track_live(statement)
         self._close(run, block, depth)
 
