@@ -46,6 +46,9 @@ def build_engine(
     used |= all_names(tree)
     moved_names = [n for index in sorted(plan.moving) for n in graph.defined_names(index)]
     back = [n for n in moved_names if not n.startswith("_") or n in used]
+    # Public names the engine itself no longer uses are imported back for its callers:
+    # `import x as x` says so (an explicit re-export, not an unused import).
+    exported = {n for n in back if n not in used and n not in all_names(tree)}
     back += [split.driver_name for split in splits.values()]
 
     engine_graph = ModuleGraph.build(engine, graph.package)
@@ -56,7 +59,10 @@ def build_engine(
     }
     engine = remove_import_bindings(engine, engine_graph, unused)
     relative = uses_relative_imports(tree)
-    specs = [ImportSpec(driver_module, name, None, relative) for name in back]
+    specs = [
+        ImportSpec(driver_module, name, name if name in exported else None, relative)
+        for name in back
+    ]
     engine = add_imports(engine, specs, graph.package, prefer_relative=relative)
     if not partial:
         refuse_leftover_db(engine, classify_module(tree))
