@@ -12,15 +12,27 @@ decision on the rows a query is still streaming) is refused, naming the method a
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import libcst as cst
 
 from codemods._db_usage import DbEvidence, is_db_module
 from codemods._errors import CodemodRefusal
-from codemods._module_graph import dotted, is_docstring
+from codemods._module_graph import is_docstring
+from codemods._part_checks import PartChecker
 from codemods._self_use import param_names, self_name
+from codemods._statements import (
+    blocks_of,
+    bound_names,
+    has_decision,
+    header_parts,
+    imported_module,
+    keyword,
+    names_in,
+    unconditional_writes,
+    walk_nodes,
+)
 
 #: Methods whose result is still a live database result (iterating it reads rows).
 _LIVE_RESULTS = frozenset(
@@ -50,7 +62,6 @@ _LIVE_RESULTS = frozenset(
         "group_by",
     }
 )
-_DB_HANDLE_WORDS = ("session", "engine", "db", "conn", "connection", "factory", "uow", "tx")
 
 
 @dataclass
@@ -85,12 +96,6 @@ class MethodPlan:
     parts: list[Part]
     notes: list[str]  # what moves and what stays, with the line and why
     dropped: set[int] = field(default_factory=set)  # id() of local imports leaving the engine
-
-
-def is_db_handle(attribute: str) -> bool:
-    """`self.session`, `self._db`, `self.session_factory`: what a driver holds, not data."""
-    words = attribute.lower().strip("_").split("_")
-    return any(word in _DB_HANDLE_WORDS for word in words)
 
 
 def plan_method(
@@ -166,7 +171,7 @@ class _Analysis:
             if isinstance(statement, cst.SimpleStatementLine) and all(
                 isinstance(small, cst.Import | cst.ImportFrom) for small in statement.body
             ):
-                modules = [_imported_module(small) for small in statement.body]
+                modules = [imported_module(small) for small in statement.body]
                 if all(is_db_module(m) for m in modules):
                     found.append(statement)
         return found
@@ -192,16 +197,16 @@ class _Analysis:
             if verdict == "mixed":
                 assert isinstance(statement, cst.BaseCompoundStatement)
                 self.notes.append(
-                    f"line {self.evidence.line(statement)}: {_keyword(statement)} stays "
+                    f"line {self.evidence.line(statement)}: {keyword(statement)} stays "
                     "(a decision), its database statements move"
                 )
                 inner_loop = statement if isinstance(statement, cst.For | cst.While) else loop
-                for inner in _blocks(statement):
+                for inner in blocks_of(statement):
                     self._block(inner.body, id(inner), inner_loop, depth + 1)
             else:
-                if _has_decision(statement) and not isinstance(statement, cst.SimpleStatementLine):
+                if has_decision(statement) and not isinstance(statement, cst.SimpleStatementLine):
                     line = self.evidence.line(statement)
-                    self.notes.append(f"line {line}: {_keyword(statement)} stays (a decision)")
+                    self.notes.append(f"line {line}: {keyword(statement)} stays (a decision)")
                 self._track_live(statement)
         self._close(run, block, depth)
 
@@ -231,23 +236,23 @@ class _Analysis:
             reasons = [f"handles the rows of {', '.join(rows)} at line {line}"]
         if not reasons:
             return "logic", []
-        if isinstance(statement, cst.SimpleStatementLine) or not _has_decision(statement):
+        if isinstance(statement, cst.SimpleStatementLine) or not has_decision(statement):
             return "db", reasons
-        header = _header(statement)
+        header = header_parts(statement)
         if any(self.evidence.of(h) or self._live_reads(h) for h in header):
             raise self.refuse(
                 statement,
-                f"the {_keyword(statement)} itself does database work and decides inside "
+                f"the {keyword(statement)} itself does database work and decides inside "
                 "(assign the query's rows to a name first, then decide on them)",
             )
         if isinstance(statement, cst.If | cst.For | cst.While | cst.Try | cst.With):
             return "mixed", reasons
-        raise self.refuse(statement, f"a {_keyword(statement)} mixes database work and logic")
+        raise self.refuse(statement, f"a {keyword(statement)} mixes database work and logic")
 
     def _live_reads(self, node: cst.CSTNode) -> list[str]:
         if not self.live:
             return []
-        return sorted({n.value for n in _names(node) if n.value in self.live})
+        return sorted({n.value for n in names_in(node) if n.value in self.live})
 
     def _track_live(self, statement: cst.BaseStatement) -> None:
         if not isinstance(statement, cst.SimpleStatementLine):
@@ -276,15 +281,15 @@ class _Analysis:
 
     def _attach_imports(self, imports: list[cst.SimpleStatementLine]) -> None:
         """Each part gets the local imports it uses; the engine keeps those its logic uses."""
-        inside = {id(n) for p in self.parts for s in p.statements for n in _walk(s)}
-        inside |= {id(n) for i in imports for n in _walk(i)}
-        outside = {n.value for n in _names(self.node.body) if id(n) not in inside}
+        inside = {id(n) for p in self.parts for s in p.statements for n in walk_nodes(s)}
+        inside |= {id(n) for i in imports for n in walk_nodes(i)}
+        outside = {n.value for n in names_in(self.node.body) if id(n) not in inside}
         for statement in imports:
-            bound = _bound_names(statement)
+            bound = bound_names(statement)
             users = [
                 part
                 for part in self.parts
-                if bound & {n.value for s in part.statements for n in _names(s)}
+                if bound & {n.value for s in part.statements for n in names_in(s)}
             ]
             for part in users:
                 part.imports.append(statement)
@@ -293,7 +298,7 @@ class _Analysis:
 
     # --- what each part reads and returns --------------------------------------------
     def _data_flow(self, part: Part, top: int) -> None:
-        inside = {id(n) for s in part.statements for n in _walk(s)}
+        inside = {id(n) for s in part.statements for n in walk_nodes(s)}
         scope = self.evidence.scopes[self.node.params]
         assert scope is not None
         params = set(param_names(self.node))
@@ -302,7 +307,7 @@ class _Analysis:
         assigned_outside: set[str] = set()
         later: set[str] = set()
         loop = self.loops.get(part.block)
-        loop_nodes = {id(n) for n in _walk(loop)} if loop is not None else set()
+        loop_nodes = {id(n) for n in walk_nodes(loop)} if loop is not None else set()
         for assignment in scope.assignments:
             name = assignment.name
             if name == self.self_name:
@@ -323,13 +328,13 @@ class _Analysis:
         defined: set[str] = set()
         inputs: list[str] = []
         for statement in part.statements:
-            statement_ids = {id(n) for n in _walk(statement)}
+            statement_ids = {id(n) for n in walk_nodes(statement)}
             for name, nodes in reads.items():
                 if name in defined or name in inputs:
                     continue
                 if any(id(n) in statement_ids for n in nodes):
                     inputs.append(name)
-            defined |= _unconditional_writes(statement)
+            defined |= unconditional_writes(statement)
         part.inputs = [n for n in inputs if n in params or n in assigned_outside]
         if not part.tail:
             outputs = sorted(assigned_inside & later)
@@ -357,7 +362,7 @@ class _Analysis:
         return body.body[-1] is part.statements[-1]
 
     def _check(self, part: Part) -> None:
-        checker = _PartChecker(self, part)
+        checker = PartChecker(self)
         for statement in part.statements:
             statement.visit(checker)
         part.is_async = checker.is_async
@@ -370,270 +375,3 @@ class _Analysis:
         part.state = sorted(checker.state)
         part.arguments = sorted(checker.arguments)
         part.calls = sorted(checker.calls)
-
-
-class _PartChecker(cst.CSTVisitor):
-    """What a part uses of `self`, and the constructs that cannot leave the method."""
-
-    def __init__(self, analysis: _Analysis, part: Part) -> None:
-        self.analysis = analysis
-        self.part = part
-        self.depth_loop = 0
-        self.is_async = False
-        self.returns = False
-        self.returns_at: cst.CSTNode | None = None
-        self.state: set[str] = set()
-        self.arguments: set[str] = set()
-        self.calls: set[str] = set()
-        self.written: set[int] = set()
-
-    def refuse(self, node: cst.CSTNode, why: str) -> CodemodRefusal:
-        return self.analysis.refuse(node, why)
-
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
-        return False  # a nested function is its own scope (moves as it is)
-
-    def visit_Lambda(self, node: cst.Lambda) -> bool:
-        return False
-
-    def visit_Yield(self, node: cst.Yield) -> bool:
-        raise self.refuse(node, "yields inside its database statements")
-
-    def visit_Nonlocal(self, node: cst.Nonlocal) -> bool:
-        raise self.refuse(node, "uses nonlocal inside its database statements")
-
-    def visit_Global(self, node: cst.Global) -> bool:
-        raise self.refuse(node, "uses global inside its database statements")
-
-    def visit_Await(self, node: cst.Await) -> bool:
-        self.is_async = True
-        return True
-
-    def visit_For(self, node: cst.For) -> bool:
-        self.is_async |= node.asynchronous is not None
-        self.depth_loop += 1
-        return True
-
-    def leave_For(self, original_node: cst.For) -> None:
-        self.depth_loop -= 1
-
-    def visit_While(self, node: cst.While) -> bool:
-        self.depth_loop += 1
-        return True
-
-    def leave_While(self, original_node: cst.While) -> None:
-        self.depth_loop -= 1
-
-    def visit_With(self, node: cst.With) -> bool:
-        self.is_async |= node.asynchronous is not None
-        return True
-
-    def visit_Break(self, node: cst.Break) -> bool:
-        if not self.depth_loop:
-            raise self.refuse(node, "breaks out of a loop around its database statements")
-        return False
-
-    def visit_Continue(self, node: cst.Continue) -> bool:
-        if not self.depth_loop:
-            raise self.refuse(node, "continues a loop around its database statements")
-        return False
-
-    def visit_Return(self, node: cst.Return) -> bool:
-        self.returns = True
-        self.returns_at = self.returns_at or node
-        return True
-
-    def visit_AssignTarget(self, node: cst.AssignTarget) -> bool:
-        self._written(node.target)
-        return True
-
-    def visit_AugAssign(self, node: cst.AugAssign) -> bool:
-        self._written(node.target)
-        return True
-
-    def visit_AnnAssign(self, node: cst.AnnAssign) -> bool:
-        self._written(node.target)
-        return True
-
-    def _written(self, target: cst.BaseExpression) -> None:
-        name = self.analysis.self_name
-        for inner in _walk(target):
-            if (
-                isinstance(inner, cst.Attribute)
-                and isinstance(inner.value, cst.Name)
-                and inner.value.value == name
-            ):
-                raise self.refuse(
-                    inner,
-                    f"sets self.{inner.attr.value} inside its database statements "
-                    "(the driver cannot set the engine's state)",
-                )
-
-    def visit_Attribute(self, node: cst.Attribute) -> bool:
-        name = self.analysis.self_name
-        if not (isinstance(node.value, cst.Name) and node.value.value == name):
-            return True
-        attribute = node.attr.value
-        if attribute in self.analysis.methods:
-            if attribute not in self.analysis.moved_whole:
-                raise self.refuse(
-                    node,
-                    f"calls self.{attribute}, which stays in the engine, inside its database "
-                    "statements (assign its result to a name before them)",
-                )
-            self.calls.add(attribute)
-        elif is_db_handle(attribute):
-            self.state.add(attribute)
-        else:
-            self.arguments.add(attribute)
-        return False
-
-    def visit_Name(self, node: cst.Name) -> bool:
-        if node.value == self.analysis.self_name:
-            raise self.refuse(node, f"passes {node.value} itself to the database code")
-        return False
-
-    def visit_Call(self, node: cst.Call) -> bool:
-        if isinstance(node.func, cst.Name) and node.func.value in ("super", "locals", "vars"):
-            raise self.refuse(node, f"calls {node.func.value}() inside its database statements")
-        return True
-
-
-# --- helpers -----------------------------------------------------------------------------
-
-
-def _imported_module(small: cst.BaseSmallStatement) -> str:
-    if isinstance(small, cst.Import):
-        return dotted(small.names[0].name)
-    assert isinstance(small, cst.ImportFrom)
-    return "." if small.relative else dotted(small.module)
-
-
-def _bound_names(statement: cst.SimpleStatementLine) -> set[str]:
-    found: set[str] = set()
-    for small in statement.body:
-        if isinstance(small, cst.Import | cst.ImportFrom) and not isinstance(
-            small.names, cst.ImportStar
-        ):
-            for alias in small.names:
-                found.add(alias.evaluated_alias or dotted(alias.name).split(".")[0])
-    return found
-
-
-def _walk(node: cst.CSTNode | None) -> Iterable[cst.CSTNode]:
-    if node is None:
-        return
-    stack = [node]
-    while stack:
-        current = stack.pop()
-        yield current
-        stack.extend(current.children)
-
-
-def _names(node: cst.CSTNode) -> list[cst.Name]:
-    return [n for n in _walk(node) if isinstance(n, cst.Name)]
-
-
-class _Decisions(cst.CSTVisitor):
-    found: cst.CSTNode | None = None
-
-    def on_visit(self, node: cst.CSTNode) -> bool:
-        if isinstance(node, cst.FunctionDef | cst.Lambda | cst.ClassDef):
-            return False
-        if isinstance(node, cst.If | cst.IfExp | cst.While | cst.Match | cst.CompIf):
-            self.found = self.found or node
-        return self.found is None
-
-
-def _has_decision(node: cst.CSTNode) -> bool:
-    visitor = _Decisions()
-    node.visit(visitor)
-    return visitor.found is not None
-
-
-def _keyword(statement: cst.CSTNode) -> str:
-    names = {
-        cst.If: "if",
-        cst.For: "for loop",
-        cst.While: "while loop",
-        cst.Try: "try",
-        cst.With: "with block",
-        cst.Match: "match",
-    }
-    return next((v for k, v in names.items() if isinstance(statement, k)), "statement")
-
-
-def _header(statement: cst.CSTNode) -> list[cst.CSTNode]:
-    """The parts of a compound statement that run before (or decide on) its blocks."""
-    if isinstance(statement, cst.If | cst.While):
-        found: list[cst.CSTNode] = [statement.test]
-        orelse = statement.orelse
-        while isinstance(orelse, cst.If):
-            found.append(orelse.test)
-            orelse = orelse.orelse
-        return found
-    if isinstance(statement, cst.For):
-        return [statement.target, statement.iter]
-    if isinstance(statement, cst.With):
-        return list(statement.items)
-    if isinstance(statement, cst.Try):
-        return [h.type for h in statement.handlers if h.type is not None]
-    return [statement]
-
-
-def _blocks(statement: cst.BaseCompoundStatement) -> list[cst.IndentedBlock]:
-    found: list[cst.BaseSuite] = [statement.body]
-    if isinstance(statement, cst.Try):
-        found += [h.body for h in statement.handlers]
-        found += [s.body for s in (statement.orelse, statement.finalbody) if s is not None]
-    elif isinstance(statement, cst.If):
-        orelse: cst.If | cst.Else | None = statement.orelse
-        while orelse is not None:
-            found.append(orelse.body)
-            orelse = orelse.orelse if isinstance(orelse, cst.If) else None
-    elif isinstance(statement, cst.For | cst.While) and statement.orelse is not None:
-        found.append(statement.orelse.body)
-    blocks = [b for b in found if isinstance(b, cst.IndentedBlock)]
-    if len(blocks) != len(found):
-        raise CodemodRefusal(
-            f"a one-line {_keyword(statement)} mixes database work and logic: split it by hand"
-        )
-    return blocks
-
-
-def _targets(target: cst.BaseExpression) -> set[str]:
-    if isinstance(target, cst.Name):
-        return {target.value}
-    if isinstance(target, cst.Tuple | cst.List):
-        found: set[str] = set()
-        for element in target.elements:
-            found |= _targets(element.value)
-        return found
-    if isinstance(target, cst.StarredElement):
-        return _targets(target.value)
-    return set()
-
-
-def _unconditional_writes(statement: cst.BaseStatement) -> set[str]:
-    """Local names a statement always sets when it completes."""
-    found: set[str] = set()
-    if isinstance(statement, cst.SimpleStatementLine):
-        for small in statement.body:
-            if isinstance(small, cst.Assign):
-                for target in small.targets:
-                    found |= _targets(target.target)
-            elif (
-                isinstance(small, cst.AnnAssign)
-                and small.value is not None
-                or isinstance(small, cst.AugAssign)
-            ):
-                found |= _targets(small.target)
-            elif isinstance(small, cst.Import | cst.ImportFrom):
-                found |= _bound_names(statement)
-    elif isinstance(statement, cst.With) and isinstance(statement.body, cst.IndentedBlock):
-        for item in statement.items:
-            if item.asname is not None:
-                found |= _targets(item.asname.name)
-        for inner in statement.body.body:
-            found |= _unconditional_writes(inner)
-    return found
