@@ -594,7 +594,11 @@ def test_after_the_split_the_engine_has_no_database_code_left(split_package: Pat
     engine_source = (split_package / "engines/cost_snapshots_engine.py").read_text()
     driver_source = (split_package / "drivers/cost_snapshots_driver.py").read_text()
     assert not [c.name for c in classify(engine_source) if c.is_db]
-    moved = {"save_snapshot", "SnapshotServiceDriver.store", "SnapshotServiceDriver.fetch_snapshots"}
+    moved = {
+        "save_snapshot",
+        "SnapshotServiceDriver.store",
+        "SnapshotServiceDriver.fetch_snapshots",
+    }
     assert {c.name for c in classify(driver_source) if c.is_db} == moved
     again = split(
         engine_source,

@@ -179,7 +179,7 @@ def test_a_split_method_is_already_done_the_second_time() -> None:
 
 
 def test_a_decision_inside_a_loop_stays_and_the_update_in_it_moves() -> None:
-    source = '''\
+    source = """\
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
@@ -199,10 +199,11 @@ class Retrier:
             self.session.execute(update(Job).where(Job.id == job_id).values(tries=tries + 1))
             retried.append(job_id)
         return retried
-'''
+"""
     result = split(source, names="auto", module="app.x.retry", driver_module="app.x.retry_driver")
     engine = result.engine_source
-    assert '''\
+    assert (
+        """\
     def retry(self, limit: int) -> list[int]:
         rows = self._driver.fetch_job()
         retried = []
@@ -212,15 +213,20 @@ class Retrier:
             self._driver.update_job(job_id, tries)
             retried.append(job_id)
         return retried
-''' in engine
-    assert '''\
+"""
+        in engine
+    )
+    assert (
+        """\
     def update_job(self, job_id, tries) -> None:
         self.session.execute(update(Job).where(Job.id == job_id).values(tries=tries + 1))
-''' in result.driver_source
+"""
+        in result.driver_source
+    )
 
 
 def test_values_set_by_the_database_part_and_read_later_are_returned() -> None:
-    source = '''\
+    source = """\
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
@@ -233,7 +239,7 @@ class Budget:
         limit = self.session.execute(text("SELECT amount FROM budgets WHERE t = :t"), {"t": tenant}).scalar()
         spent = self.session.execute(text("SELECT sum(x) FROM costs WHERE t = :t"), {"t": tenant}).scalar()
         return max(limit - spent, 0.0)
-'''
+"""
     result = split(source, names="auto", module="app.x.b", driver_module="app.x.b_driver")
     assert "        limit, spent = self._driver.fetch_budgets(tenant)\n" in result.engine_source
     assert "        return limit, spent\n" in result.driver_source
@@ -259,8 +265,7 @@ class Budget:
             "cannot split A.m: line 18 breaks out of a loop around its database statements",
         ),
         (
-            "        if self.session.execute(text('SELECT 1')).scalar():\n"
-            "            self.n = 1\n",
+            "        if self.session.execute(text('SELECT 1')).scalar():\n            self.n = 1\n",
             "cannot split A.m: line 13 the if itself does database work and decides inside",
         ),
         (
@@ -337,7 +342,7 @@ def describe(session: AsyncSession) -> str:
 
 
 def test_a_removed_name_leaves_no_dangling_parenthesis() -> None:
-    source = '''\
+    source = """\
 from sqlalchemy import (
     select,
     text,
@@ -351,7 +356,7 @@ def load(session: Session) -> int:
 
 def keep() -> object:
     return select
-'''
+"""
     result = split(
         source, names=["load"], module="app.x.m", driver_module="app.x.m_driver", partial=True
     )

@@ -117,8 +117,9 @@ def test_engines_do_no_database_work_and_drivers_no_decision(applied: Applied, n
 def test_the_decisions_stay_in_the_engine(applied: Applied) -> None:
     engine = show(applied, "engines/anomaly_engine.py")
     assert 'if deviation >= SEVERITY_THRESHOLDS["critical"]:' in engine
-    assert "        anomaly = self._driver.insert_cost_anomaly(tenant_id, deviation, severity)\n" in (
-        engine
+    assert (
+        "        anomaly = self._driver.insert_cost_anomaly(tenant_id, deviation, severity)\n"
+        in (engine)
     )
     pattern = show(applied, "engines/pattern_engine.py")
     # The private helper stays in the engine, the query and the update went to the driver.
