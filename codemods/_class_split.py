@@ -1,24 +1,38 @@
-"""Split one class: its database methods become a `<Name>Driver` class.
+"""Split one class: its database work goes to a `<Name>Driver` class.
 
-The engine class keeps its logic and reaches the driver through `self._driver`, which
-its constructor receives (`driver: <Name>Driver | None = None`, so existing
-constructors keep working). Every public database method keeps a thin delegating
-method with the same signature in the engine. Instance state the database methods
-read (`self.session_factory`) is handed to the driver when the engine builds it.
+A method that only does database work moves whole (under a public name from what it
+does); a method that mixes logic and database work keeps its logic, and each run of its
+database statements becomes a driver method it calls (`_extract_method`). The engine
+class reaches the driver through `self._driver`, which its constructor receives
+(`driver: <Name>Driver | None = None`, so existing constructors keep working); a public
+method that moves whole keeps a thin delegating method with the same signature. Engine
+state the database code reads (`self.session`) is handed to the driver when the engine
+builds it.
 """
 
 from __future__ import annotations
 
-import keyword
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import libcst as cst
 
+from codemods._driver_class import build_driver_class
 from codemods._errors import CodemodRefusal
-from codemods._module_graph import code_of, dotted, is_docstring, statement_leading_blank
+from codemods._extract_method import MethodPlan
+from codemods._init_wiring import (
+    DRIVER_ATTRIBUTE,
+    init_assignments,
+    wire_init,
+    with_new_init,
+)
+from codemods._layout import DEFAULT_LINE_LENGTH, INDENT, bracketed
+from codemods._module_graph import dotted, is_docstring
+from codemods._part_code import dedent, rewrite_engine_method
+from codemods._self_use import decorator_name, method_attributes, param_names, self_name
 
-DRIVER_ATTRIBUTE = "_driver"
+__all__ = ["DRIVER_ATTRIBUTE", "ClassSplit", "check_method", "class_body", "split_class"]
+
 _KEPT_DECORATORS = {"property", "staticmethod"}
 _ENUM_BASES = {"Enum", "IntEnum", "StrEnum", "Flag", "IntFlag"}
 
@@ -33,111 +47,104 @@ class ClassSplit:
     delegated: list[str]
     state: list[str]  # engine attributes handed to the driver
     annotations: list[cst.CSTNode] = field(default_factory=list)  # copied into the driver
+    operations: list[str] = field(default_factory=list)  # what became which driver method
 
 
-def split_class(klass: cst.ClassDef, methods: Sequence[str], driver_name: str) -> ClassSplit:
-    """Split `methods` of `klass` into a new class `driver_name` (refuses unsafe cases)."""
+def split_class(
+    klass: cst.ClassDef,
+    plans: Sequence[MethodPlan],
+    driver_name: str,
+    line_length: int = DEFAULT_LINE_LENGTH,
+) -> ClassSplit:
+    """Split `klass` by `plans` (one per database method) into engine and `driver_name`."""
     name = klass.name.value
-    _check_class(klass)
-    body = list(_body(klass))
+    check_class(klass)
+    body = list(class_body(klass))
     defs = {item.name.value: item for item in body if isinstance(item, cst.FunctionDef)}
-    for method in methods:
-        _check_method(name, method, defs)
-        if sum(isinstance(i, cst.FunctionDef) and i.name.value == method for i in body) > 1:
-            raise CodemodRefusal(
-                f"{name}.{method} is defined more than once (a property setter?): split it by hand"
-            )
+    for plan in plans:
+        check_method(name, plan.method.rsplit(".", 1)[-1], defs, whole=plan.whole)
     if DRIVER_ATTRIBUTE in defs or DRIVER_ATTRIBUTE in _class_attributes(body):
         raise CodemodRefusal(f"{name} already has a {DRIVER_ATTRIBUTE}: split it by hand")
-    moved = {method: defs[method] for method in methods}
-    staying = {n: d for n, d in defs.items() if n not in moved}
+    by_method = {plan.method.rsplit(".", 1)[-1]: plan for plan in plans}
+    whole = {m: defs[m] for m, plan in by_method.items() if plan.whole}
+    staying = {n: d for n, d in defs.items() if n not in whole}
     init = staying.get("__init__")
-    if init is not None and "driver" in _param_names(init):
+    if init is not None and "driver" in param_names(init):
         raise CodemodRefusal(f"{name}.__init__ already takes a 'driver' parameter")
-    init_attrs = _init_assignments(init)
+    init_attrs = init_assignments(init)
     if DRIVER_ATTRIBUTE in init_attrs:
         raise CodemodRefusal(f"{name} already sets self.{DRIVER_ATTRIBUTE}: split it by hand")
 
-    state = _state(name, moved, staying, set(_class_attributes(body)))
-    private = {m for m in moved if m.startswith("_")}
+    state = _state(name, whole, staying, set(_class_attributes(body)))
+    for plan in plans:
+        for part in plan.parts:
+            for attribute in part.state:
+                _check_part_state(name, plan, attribute, staying, init_attrs, body)
+                if attribute not in state:
+                    state.append(attribute)
+    driver = build_driver_class(klass, driver_name, plans, state, init, line_length)
     engine_body: list[cst.BaseStatement] = []
     delegated: list[str] = []
+    private = {m: driver.renames[m] for m in whole if m.startswith("_")}
     for item in body:
-        if isinstance(item, cst.FunctionDef) and item.name.value in moved:
+        if isinstance(item, cst.FunctionDef) and item.name.value in whole:
             if item.name.value not in private:
-                engine_body.append(_delegate(item, driver_name))
+                target = driver.renames[item.name.value]
+                engine_body.append(_delegate(item, driver_name, target, line_length))
                 delegated.append(item.name.value)
             continue
         if isinstance(item, cst.FunctionDef):
-            item = item.visit(_RouteToDriver(_self_name(item), private))  # type: ignore[assignment]
+            method_plan = by_method.get(item.name.value)
+            if method_plan is not None:
+                item = rewrite_engine_method(method_plan, line_length)
+            item = item.visit(_RouteToDriver(self_name(item), private))  # type: ignore[assignment]
             if item.name.value == "__init__":
-                item = _wire_init(name, item, driver_name, state, moved, init_attrs)
+                item = wire_init(name, item, driver_name, state, whole, init_attrs, line_length)
         engine_body.append(item)
     if init is None:
-        engine_body = _with_new_init(klass, engine_body, driver_name, state)
+        engine_body = with_new_init(klass, engine_body, driver_name, state, line_length)
     engine = klass.with_changes(body=klass.body.with_changes(body=engine_body))
-    driver, annotations = _driver_class(klass, driver_name, moved, state, init)
-    return ClassSplit(engine, driver, driver_name, delegated, state, annotations)
+    return ClassSplit(
+        engine, driver.node, driver_name, delegated, state, driver.annotations, driver.operations
+    )
 
 
-def _body(klass: cst.ClassDef) -> Sequence[cst.BaseStatement]:
+def class_body(klass: cst.ClassDef) -> Sequence[cst.BaseStatement]:
     if not isinstance(klass.body, cst.IndentedBlock):
         raise CodemodRefusal(f"{klass.name.value} is a one-line class: split it by hand")
     return klass.body.body
 
 
-def _check_class(klass: cst.ClassDef) -> None:
+def check_class(klass: cst.ClassDef) -> None:
     name = klass.name.value
     for decorator in klass.decorators:
-        expression = decorator.decorator
-        callee = expression.func if isinstance(expression, cst.Call) else expression
-        if dotted(callee).rsplit(".", 1)[-1] == "dataclass":
+        if decorator_name(decorator).rsplit(".", 1)[-1] == "dataclass":
             raise CodemodRefusal(f"{name} is a dataclass: split its database methods by hand")
     if any(dotted(arg.value).rsplit(".", 1)[-1] in _ENUM_BASES for arg in klass.bases):
         raise CodemodRefusal(f"{name} is an enum: split its database methods by hand")
 
 
-def _check_method(klass: str, method: str, defs: dict[str, cst.FunctionDef]) -> None:
+def check_method(
+    klass: str, method: str, defs: dict[str, cst.FunctionDef], *, whole: bool = True
+) -> None:
     node = defs.get(method)
     if node is None:
         raise CodemodRefusal(f"{klass} has no method {method}")
-    if method.startswith("__") and method.endswith("__"):
+    if method.startswith("__") and method.endswith("__") and (whole or method != "__init__"):
         raise CodemodRefusal(
             f"{klass}.{method} does database work: a special method cannot be delegated, "
             "split it by hand"
         )
-    decorators = {_decorator_name(d) for d in node.decorators}
+    decorators = {decorator_name(d) for d in node.decorators}
     if "classmethod" in decorators:
         raise CodemodRefusal(f"{klass}.{method} is a classmethod: split it by hand")
-    if "staticmethod" not in decorators and not _param_names(node):
+    if "staticmethod" not in decorators and not param_names(node):
         raise CodemodRefusal(f"{klass}.{method} takes no self parameter")
-
-
-def _decorators(node: cst.FunctionDef) -> list[str]:
-    return [_decorator_name(d) for d in node.decorators]
-
-
-def _decorator_name(decorator: cst.Decorator) -> str:
-    expression = decorator.decorator
-    return dotted(expression.func if isinstance(expression, cst.Call) else expression)
-
-
-def _param_names(node: cst.FunctionDef) -> list[str]:
-    params = node.params
-    names = [p.name.value for p in (*params.posonly_params, *params.params)]
-    if isinstance(params.star_arg, cst.Param):
-        names.append(params.star_arg.name.value)
-    names += [p.name.value for p in params.kwonly_params]
-    if params.star_kwarg is not None:
-        names.append(params.star_kwarg.name.value)
-    return names
-
-
-def _self_name(node: cst.FunctionDef) -> str | None:
-    if "staticmethod" in _decorators(node):
-        return None
-    params = [*node.params.posonly_params, *node.params.params]
-    return params[0].name.value if params else None
+    if not whole and decorators & {"staticmethod", "property"}:
+        raise CodemodRefusal(
+            f"{klass}.{method} is a {sorted(decorators & {'staticmethod', 'property'})[0]} "
+            "mixing logic and database work: split it by hand"
+        )
 
 
 def _class_attributes(body: Sequence[cst.BaseStatement]) -> list[str]:
@@ -152,70 +159,21 @@ def _class_attributes(body: Sequence[cst.BaseStatement]) -> list[str]:
     return names
 
 
-class _SelfAttributes(cst.CSTVisitor):
-    """`self.X` reads and writes inside one method."""
-
-    def __init__(self, self_name: str | None) -> None:
-        self.self_name = self_name
-        self.read: dict[str, cst.Attribute] = {}
-        self.written: set[str] = set()
-
-    def _attribute(self, node: cst.BaseExpression) -> str | None:
-        if (
-            self.self_name is not None
-            and isinstance(node, cst.Attribute)
-            and isinstance(node.value, cst.Name)
-            and node.value.value == self.self_name
-        ):
-            return node.attr.value
-        return None
-
-    def visit_Attribute(self, node: cst.Attribute) -> bool:
-        name = self._attribute(node)
-        if name is not None:
-            self.read.setdefault(name, node)
-        return True
-
-    def visit_AssignTarget(self, node: cst.AssignTarget) -> bool:
-        name = self._attribute(node.target)
-        if name is not None:
-            self.written.add(name)
-        return True
-
-    def visit_AnnAssign(self, node: cst.AnnAssign) -> bool:
-        name = self._attribute(node.target)
-        if name is not None:
-            self.written.add(name)
-        return True
-
-    def visit_AugAssign(self, node: cst.AugAssign) -> bool:
-        name = self._attribute(node.target)
-        if name is not None:
-            self.written.add(name)
-        return True
-
-
-def _attributes(node: cst.FunctionDef) -> _SelfAttributes:
-    visitor = _SelfAttributes(_self_name(node))
-    node.body.visit(visitor)
-    return visitor
-
-
 def _state(
     klass: str,
     moved: dict[str, cst.FunctionDef],
     staying: dict[str, cst.FunctionDef],
     class_attributes: set[str],
 ) -> list[str]:
-    """Engine attributes the driver needs, checked for state the two would share."""
+    """Engine attributes the whole-moving methods need, checked for shared state."""
     init = staying.get("__init__")
-    initialised = _attributes(init).written if init is not None else set()
-    logic = {n: _attributes(d) for n, d in staying.items() if n != "__init__"}
+    initialised = method_attributes(init).written if init is not None else set()
+    logic = {n: method_attributes(d) for n, d in staying.items() if n != "__init__"}
     logic_reads = {a for found in logic.values() for a in found.read}
     logic_writes = {a for found in logic.values() for a in found.written}
     state: list[str] = []
     for method, node in moved.items():
-        found = _attributes(node)
+        found = method_attributes(node)
         for attribute in found.read:
             where = f"{klass}.{method} uses self.{attribute}"
             if attribute in moved:
@@ -237,38 +195,40 @@ def _state(
             if attribute in initialised or attribute in class_attributes:
                 if attribute not in state:
                     state.append(attribute)
-            elif not any(attribute in _attributes(m).written for m in moved.values()):
+            elif not any(attribute in method_attributes(m).written for m in moved.values()):
                 raise CodemodRefusal(
                     f"{where}, which {klass} neither sets in __init__ nor defines: split it by hand"
                 )
     return state
 
 
-def _init_assignments(init: cst.FunctionDef | None) -> dict[str, int]:
-    """Attribute -> index of the top-level `__init__` statement that first sets it."""
-    found: dict[str, int] = {}
-    if init is None or not isinstance(init.body, cst.IndentedBlock):
-        return found
-    self_name = _self_name(init)
-    for index, statement in enumerate(init.body.body):
-        visitor = _SelfAttributes(self_name)
-        statement.visit(visitor)
-        for name in visitor.written:
-            found.setdefault(name, index)
-    return found
+def _check_part_state(
+    klass: str,
+    plan: MethodPlan,
+    attribute: str,
+    staying: dict[str, cst.FunctionDef],
+    init_attrs: dict[str, int],
+    body: Sequence[cst.BaseStatement],
+) -> None:
+    where = f"{plan.method} uses self.{attribute} in its database statements"
+    writes = {
+        a for n, d in staying.items() if n != "__init__" for a in method_attributes(d).written
+    }
+    if attribute in writes:
+        raise CodemodRefusal(
+            f"{where}, which the engine reassigns outside __init__: "
+            "the driver would keep a stale copy"
+        )
+    if attribute not in init_attrs and attribute not in _class_attributes(body):
+        raise CodemodRefusal(
+            f"{where}, which {klass} neither sets in __init__ nor defines: split it by hand"
+        )
 
 
-def _parameter(attribute: str, taken: set[str]) -> str:
-    name = attribute.lstrip("_")
-    if not name or keyword.iskeyword(name) or name in taken or name == "self":
-        name = attribute
-    return name
-
-
-def _call_arguments(node: cst.FunctionDef) -> str:
+def _call_arguments(node: cst.FunctionDef) -> list[str]:
     params = node.params
     positional = [p.name.value for p in (*params.posonly_params, *params.params)]
-    if _self_name(node) is not None:
+    if self_name(node) is not None:
         positional = positional[1:]
     parts = positional
     if isinstance(params.star_arg, cst.Param):
@@ -276,53 +236,70 @@ def _call_arguments(node: cst.FunctionDef) -> str:
     parts += [f"{p.name.value}={p.name.value}" for p in params.kwonly_params]
     if params.star_kwarg is not None:
         parts.append(f"**{params.star_kwarg.name.value}")
-    return ", ".join(parts)
+    return parts
+
+
+class _Yields(cst.CSTVisitor):
+    found = False
+
+    def visit_Yield(self, node: cst.Yield) -> bool:
+        self.found = True
+        return False
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+        return False  # a nested function's yield is its own
+
+    def visit_Lambda(self, node: cst.Lambda) -> bool:
+        return False
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> bool:
+        return False
 
 
 def _is_generator(node: cst.FunctionDef) -> bool:
-    class _Yields(cst.CSTVisitor):
-        found = False
-
-        def visit_Yield(self, node: cst.Yield) -> bool:
-            self.found = True
-            return False
-
-        def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
-            return False  # a nested function's yield is its own
-
-        def visit_Lambda(self, node: cst.Lambda) -> bool:
-            return False
-
-        def visit_ClassDef(self, node: cst.ClassDef) -> bool:
-            return False
-
     visitor = _Yields()
     node.body.visit(visitor)
     return visitor.found
 
 
-def _delegate(node: cst.FunctionDef, driver_name: str) -> cst.FunctionDef:
-    """`node` with the same signature, forwarding to the driver."""
-    self_name = _self_name(node)
-    name = node.name.value
+def _returns_none(node: cst.FunctionDef) -> bool:
+    return node.returns is not None and dotted(node.returns.annotation) == "None"
+
+
+def _delegate(
+    node: cst.FunctionDef, driver_name: str, target_name: str, line_length: int
+) -> cst.FunctionDef:
+    """`node` with the same signature, forwarding to the driver's `target_name`."""
+    owner = self_name(node)
     target = (
-        f"{driver_name}.{name}" if self_name is None else (f"{self_name}.{DRIVER_ATTRIBUTE}.{name}")
+        f"{driver_name}.{target_name}"
+        if owner is None
+        else f"{owner}.{DRIVER_ATTRIBUTE}.{target_name}"
     )
-    decorators = [d for d in node.decorators if _decorator_name(d) in _KEPT_DECORATORS]
-    if "property" in _decorators(node):
-        lines = [f"return {target}"]
+    decorators = [d for d in node.decorators if decorator_name(d) in _KEPT_DECORATORS]
+    indent = INDENT * 2
+    arguments = _call_arguments(node)
+    if "property" in {decorator_name(d) for d in node.decorators}:
+        lines = [f"{indent}return {target}"]
+    elif node.asynchronous is not None and _is_generator(node):
+        item = "item" if "item" not in param_names(node) else "item_"
+        lines = [
+            bracketed(
+                indent, f"async for {item} in {target}(", arguments, "):", line_length=line_length
+            ),
+            f"{indent}{INDENT}yield {item}",
+        ]
     else:
-        call = f"{target}({_call_arguments(node)})"
-        if node.asynchronous is not None and _is_generator(node):
-            item = "item" if "item" not in _param_names(node) else "item_"
-            lines = [f"async for {item} in {call}:", f"    yield {item}"]
-        elif _is_generator(node):
-            lines = [f"yield from {call}"]
+        if _is_generator(node):
+            opening = f"yield from {target}("
+        elif _returns_none(node):
+            opening = f"{'await ' if node.asynchronous else ''}{target}("
         elif node.asynchronous is not None:
-            lines = [f"return await {call}"]
+            opening = f"return await {target}("
         else:
-            lines = [f"return {call}"]
-    forward = cst.parse_statement("\n".join(lines) + "\n")
+            opening = f"return {target}("
+        lines = [bracketed(indent, opening, arguments, ")", line_length=line_length)]
+    forward = cst.parse_statement(dedent("\n".join(lines)) + "\n")
     statements: list[cst.BaseStatement] = []
     first = node.body.body[0] if isinstance(node.body, cst.IndentedBlock) else None
     if first is not None and is_docstring(first):
@@ -332,192 +309,23 @@ def _delegate(node: cst.FunctionDef, driver_name: str) -> cst.FunctionDef:
 
 
 class _RouteToDriver(cst.CSTTransformer):
-    """`self._load(...)` -> `self._driver._load(...)` for private methods that moved."""
+    """`self._load(...)` -> `self._driver.fetch_x(...)` for private methods that moved."""
 
-    def __init__(self, self_name: str | None, moved_private: set[str]) -> None:
-        self.self_name = self_name
+    def __init__(self, owner: str | None, moved_private: dict[str, str]) -> None:
+        self.owner = owner
         self.moved_private = moved_private
 
     def leave_Attribute(
         self, original_node: cst.Attribute, updated_node: cst.Attribute
     ) -> cst.Attribute:
         if (
-            self.self_name is not None
+            self.owner is not None
             and isinstance(updated_node.value, cst.Name)
-            and updated_node.value.value == self.self_name
+            and updated_node.value.value == self.owner
             and updated_node.attr.value in self.moved_private
         ):
             driver = cst.Attribute(updated_node.value, cst.Name(DRIVER_ATTRIBUTE))
-            return updated_node.with_changes(value=driver)
+            return updated_node.with_changes(
+                value=driver, attr=cst.Name(self.moved_private[updated_node.attr.value])
+            )
         return updated_node
-
-
-def _driver_construction(self_name: str, driver_name: str, state: list[str]) -> str:
-    taken: set[str] = set()
-    arguments = []
-    for attribute in state:
-        parameter = _parameter(attribute, taken)
-        taken.add(parameter)
-        arguments.append(f"{parameter}={self_name}.{attribute}")
-    return f"{self_name}.{DRIVER_ATTRIBUTE} = driver or {driver_name}({', '.join(arguments)})\n"
-
-
-def _driver_param(driver_name: str) -> cst.Param:
-    return cst.Param(
-        cst.Name("driver"),
-        annotation=cst.Annotation(cst.parse_expression(f"{driver_name} | None")),
-        default=cst.Name("None"),
-        equal=cst.AssignEqual(
-            whitespace_before=cst.SimpleWhitespace(" "),
-            whitespace_after=cst.SimpleWhitespace(" "),
-        ),
-    )
-
-
-def _wire_init(
-    klass: str,
-    init: cst.FunctionDef,
-    driver_name: str,
-    state: list[str],
-    moved: dict[str, cst.FunctionDef],
-    init_attrs: dict[str, int],
-) -> cst.FunctionDef:
-    if not isinstance(init.body, cst.IndentedBlock):
-        raise CodemodRefusal(f"{klass}.__init__ is a one-liner: split it by hand")
-    self_name = _self_name(init) or "self"
-    body = list(init.body.body)
-    at = len(body)
-    for index, statement in enumerate(body):
-        used = _SelfAttributes(self_name)
-        statement.visit(used)
-        if set(used.read) & (set(moved) | {DRIVER_ATTRIBUTE}):
-            at = index  # the driver must exist before the first call of a moved method
-            break
-    late = [a for a in state if a in init_attrs and init_attrs[a] >= at]
-    if late:
-        raise CodemodRefusal(
-            f"{klass}.__init__ calls a moved method before setting {', '.join(late)}: "
-            "split it by hand"
-        )
-    wiring = cst.parse_statement(_driver_construction(self_name, driver_name, state))
-    body.insert(at, wiring)
-    params = init.params
-    if params.star_arg is not cst.MaybeSentinel.DEFAULT or params.kwonly_params:
-        kwonly = [*params.kwonly_params]
-        if kwonly:
-            kwonly[-1] = kwonly[-1].with_changes(
-                comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
-            )
-        params = params.with_changes(kwonly_params=[*kwonly, _driver_param(driver_name)])
-    else:
-        plain = [*params.params]
-        if plain:
-            plain[-1] = plain[-1].with_changes(
-                comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
-            )
-        params = params.with_changes(params=[*plain, _driver_param(driver_name)])
-    if params.star_kwarg is not None:
-        last_list = "kwonly_params" if params.kwonly_params else "params"
-        items = list(getattr(params, last_list))
-        items[-1] = items[-1].with_changes(
-            comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
-        )
-        params = params.with_changes(**{last_list: items})
-    return init.with_changes(params=params, body=init.body.with_changes(body=body))
-
-
-def _with_new_init(
-    klass: cst.ClassDef,
-    body: list[cst.BaseStatement],
-    driver_name: str,
-    state: list[str],
-) -> list[cst.BaseStatement]:
-    bases = [dotted(arg.value) for arg in klass.bases if arg.keyword is None]
-    inherits = any(base not in ("object", "ABC", "abc.ABC") for base in bases)
-    construction = _driver_construction("self", driver_name, state).strip()
-    if inherits:
-        text = (
-            f"def __init__(self, *args, driver: {driver_name} | None = None, **kwargs) -> None:\n"
-            "    super().__init__(*args, **kwargs)\n"
-            f"    {construction}\n"
-        )
-    else:
-        text = (
-            f"def __init__(self, driver: {driver_name} | None = None) -> None:\n"
-            f"    {construction}\n"
-        )
-    init = cst.parse_statement(text)
-    at = next((i for i, s in enumerate(body) if isinstance(s, cst.FunctionDef)), len(body))
-    if at:
-        init = statement_leading_blank(init, 1)
-    if at < len(body):
-        body[at] = statement_leading_blank(body[at], 1)
-    body.insert(at, init)
-    return body
-
-
-def _driver_class(
-    klass: cst.ClassDef,
-    driver_name: str,
-    moved: dict[str, cst.FunctionDef],
-    state: list[str],
-    init: cst.FunctionDef | None,
-) -> tuple[cst.ClassDef, list[cst.CSTNode]]:
-    """The driver class, and the annotations it copied from the engine's `__init__`."""
-    annotations: list[cst.CSTNode] = []
-    parameters: dict[str, cst.Param] = {}
-    if init is not None:
-        parameters = {p.name.value: p for p in (*init.params.params, *init.params.kwonly_params)}
-    assigned_from = _assigned_from_params(init)
-    lines = [f'"""Database operations of {klass.name.value} (its engine keeps the logic)."""']
-    members: list[cst.BaseStatement] = []
-    if state:
-        taken: set[str] = set()
-        signature = ["self"]
-        assignments = []
-        for attribute in state:
-            parameter = _parameter(attribute, taken)
-            taken.add(parameter)
-            source = parameters.get(assigned_from.get(attribute, ""))
-            if source is not None and source.annotation is not None:
-                annotations.append(source.annotation)
-                signature.append(f"{parameter}: {code_of(source.annotation.annotation)}")
-            else:
-                signature.append(parameter)
-            assignments.append(f"    self.{attribute} = {parameter}")
-        text = f"def __init__({', '.join(signature)}) -> None:\n" + "\n".join(assignments) + "\n"
-        members.append(statement_leading_blank(cst.parse_statement(text), 1))
-    for method in moved.values():
-        members.append(statement_leading_blank(method, 1))
-    docstring = cst.parse_statement(lines[0] + "\n")
-    driver = cst.ClassDef(
-        name=cst.Name(driver_name),
-        body=cst.IndentedBlock(body=[docstring, *members]),
-        leading_lines=[],
-    )
-    return driver, annotations
-
-
-def _assigned_from_params(init: cst.FunctionDef | None) -> dict[str, str]:
-    """Attribute -> the `__init__` parameter it is set from directly (`self.x = x`)."""
-    found: dict[str, str] = {}
-    if init is None or not isinstance(init.body, cst.IndentedBlock):
-        return found
-    self_name = _self_name(init)
-    for statement in init.body.body:
-        if not isinstance(statement, cst.SimpleStatementLine):
-            continue
-        for small in statement.body:
-            if isinstance(small, cst.Assign) and len(small.targets) == 1:
-                target, value = small.targets[0].target, small.value
-            elif isinstance(small, cst.AnnAssign) and small.value is not None:
-                target, value = small.target, small.value
-            else:
-                continue
-            if (
-                isinstance(target, cst.Attribute)
-                and dotted(target.value) == self_name
-                and isinstance(value, cst.Name)
-            ):
-                found.setdefault(target.attr.value, value.value)
-    return found

@@ -78,10 +78,33 @@ def classify(source: str) -> list[Classification]:
     return classify_module(cst.parse_module(source))
 
 
+class DbEvidence:
+    """Database evidence for any node of one module (the nodes of `module` itself)."""
+
+    def __init__(self, module: cst.Module) -> None:
+        wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
+        self.module = module
+        self.positions = wrapper.resolve(PositionProvider)
+        self.scopes = wrapper.resolve(ScopeProvider)
+        self.db_uses = _module_db_references(wrapper, module_db_names(module))
+
+    def of(self, node: cst.CSTNode) -> list[str]:
+        """The evidence inside `node` (annotations are no evidence)."""
+        visitor = _Evidence(self.db_uses, self.positions)
+        node.visit(visitor)
+        return list(dict.fromkeys(visitor.reasons))
+
+    def line(self, node: cst.CSTNode) -> int:
+        return _line(node, self.positions)
+
+    def end_line(self, node: cst.CSTNode) -> int:
+        return self.positions[node].end.line
+
+
 def classify_module(module: cst.Module) -> list[Classification]:
-    wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
-    positions = wrapper.resolve(PositionProvider)
-    db_names = _module_db_references(wrapper, module_db_names(module))
+    evidence = DbEvidence(module)
+    positions = evidence.positions
+    db_names = evidence.db_uses
     found: list[Classification] = []
     for statement in module.body:
         if isinstance(statement, cst.FunctionDef):
@@ -116,18 +139,26 @@ def _module_db_references(wrapper: MetadataWrapper, names: dict[str, str]) -> di
     return uses
 
 
+def is_model_module(module: str) -> bool:
+    """`app.models`, `app.models.costs`: the ORM models' package (L7 in the HOC layout)."""
+    return "models" in module.split(".")
+
+
 def _db_imports(node: cst.CSTNode) -> dict[str, str]:
+    """Names a statement binds from SQLAlchemy/SQLModel, or from a `models` package (ORM
+    models: constructing or querying one is database work)."""
     names: dict[str, str] = {}
     if isinstance(node, cst.Import):
         for alias in node.names:
             full = dotted(alias.name)
             if is_db_module(full):
                 names[alias.evaluated_alias or full.split(".")[0]] = full
-    elif isinstance(node, cst.ImportFrom) and not node.relative:
+    elif isinstance(node, cst.ImportFrom) and not isinstance(node.names, cst.ImportStar):
         module = dotted(node.module)
-        if is_db_module(module) and not isinstance(node.names, cst.ImportStar):
+        if (is_db_module(module) and not node.relative) or is_model_module(module):
+            shown = "." * len(node.relative) + module
             for alias in node.names:
-                names[alias.evaluated_alias or dotted(alias.name)] = module
+                names[alias.evaluated_alias or dotted(alias.name)] = shown
     return names
 
 

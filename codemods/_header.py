@@ -319,23 +319,28 @@ class _Editor:
         layer = self._find("Layer")
         assert layer is not None
         following = self._entry_at(layer.last + 1)
+        # A note elsewhere in the block (`# Note:`, any case) is the one to keep up to date.
+        existing = following if following is not None and following.key == NOTE_FIELD else None
+        existing = existing or self._find(NOTE_FIELD)
         if note is not None:
-            if following is not None and following.key == NOTE_FIELD:
-                if _entry_value(self.block, following) != note:
-                    self._replace_value(following, note)
+            if existing is not None:
+                if _entry_value(self.block, existing) != note:
+                    self._replace_value(existing, note)
             else:
                 self._insert(layer.last + 1, [f"# {NOTE_FIELD}: {note}"])
         elif drop_note and following is not None and following.key == NOTE_FIELD:
             self._delete([following.index, *following.continuations])
 
     def note_after_layer(self) -> str | None:
+        """The block's note (`# NOTE:` under the layer line, else a `# Note:` anywhere)."""
         layer = self._find("Layer")
         if layer is None:
             return None
         following = self._entry_at(layer.last + 1)
         if following is not None and following.key == NOTE_FIELD:
             return _entry_value(self.block, following)
-        return None
+        elsewhere = self._find(NOTE_FIELD)
+        return _entry_value(self.block, elsewhere) if elsewhere is not None else None
 
     def _entry_at(self, index: int) -> _Entry | None:
         return next((e for e in self.block.entries() if e.index == index), None)

@@ -386,26 +386,42 @@ def remove_import_bindings(module: cst.Module, graph: ModuleGraph, names: set[st
     if not doomed:
         return module
     body: list[Statement] = []
+    gap = 0  # blank lines before a removed statement: the next one keeps the separation
     for index, statement in enumerate(module.body):
-        if index not in doomed:
-            body.append(statement)
+        kept: Statement | None = statement
+        if index in doomed:
+            block = type_checking_block(statement)
+            if block is not None:
+                assert isinstance(block.body, cst.IndentedBlock)
+                lines = [
+                    line
+                    for inner in block.body.body
+                    if (line := _without_aliases(inner, names)) is not None  # type: ignore[arg-type]
+                ]
+                kept = (
+                    block.with_changes(body=block.body.with_changes(body=lines)) if lines else None
+                )
+            else:
+                assert isinstance(statement, cst.SimpleStatementLine)
+                kept = _without_aliases(statement, names)
+        if kept is None:
+            gap = max(gap, _leading_blanks(statement))
             continue
-        block = type_checking_block(statement)
-        if block is not None:
-            assert isinstance(block.body, cst.IndentedBlock)
-            lines = [
-                kept
-                for line in block.body.body
-                if (kept := _without_aliases(line, names)) is not None  # type: ignore[arg-type]
-            ]
-            if lines:
-                body.append(block.with_changes(body=block.body.with_changes(body=lines)))
-            continue
-        assert isinstance(statement, cst.SimpleStatementLine)
-        kept_line = _without_aliases(statement, names)
-        if kept_line is not None:
-            body.append(kept_line)
+        if gap > _leading_blanks(kept) and body:
+            kept = statement_leading_blank(kept, gap)
+        gap = 0
+        body.append(kept)
     return _close_top_gap(module, body)
+
+
+def _leading_blanks(statement: cst.CSTNode) -> int:
+    lines = getattr(statement, "leading_lines", ())
+    count = 0
+    for line in lines:
+        if line.comment is not None:
+            break
+        count += 1
+    return count
 
 
 def _without_aliases(
@@ -421,8 +437,12 @@ def _without_aliases(
                 continue
             if len(aliases) != len(small.names):
                 last = aliases[-1]
-                if getattr(small, "rpar", None) is None or not isinstance(last.comma, cst.Comma):
+                if getattr(small, "rpar", None) is None:
                     aliases[-1] = last.with_changes(comma=cst.MaybeSentinel.DEFAULT)
+                else:
+                    # The new last name takes the old last one's comma: the line break
+                    # before `)` stays, and `)` is not left indented.
+                    aliases[-1] = last.with_changes(comma=small.names[-1].comma)
                 small = small.with_changes(names=aliases)
         smalls.append(small)
     if not smalls:
@@ -486,15 +506,20 @@ def _is_future_line(statement: cst.CSTNode) -> bool:
     )
 
 
-def _import_area_end(body: Sequence[Statement], future_only: bool) -> int:
-    """Index after the docstring and the leading imports (or only the `__future__` ones)."""
+def _import_area_end(
+    body: Sequence[Statement], future_only: bool, runtime_only: bool = False
+) -> int:
+    """Index after the docstring and the leading imports (or only the `__future__` ones;
+    or, `runtime_only`, the runtime import block before an `if TYPE_CHECKING:` block)."""
     index = 1 if body and is_docstring(body[0]) else 0
     while index < len(body):
         statement = body[index]
         if future_only:
             if not _is_future_line(statement):
                 break
-        elif not (is_import_line(statement) or type_checking_block(statement)):
+        elif not (
+            is_import_line(statement) or (not runtime_only and type_checking_block(statement))
+        ):
             break
         index += 1
     return index
@@ -534,7 +559,7 @@ def _insert_import(
                 body[index] = statement.with_changes(body=[old.with_changes(names=names)])
                 return body
     future = spec.module == "__future__"
-    at = _import_area_end(body, future_only=future)
+    at = _import_area_end(body, future_only=future, runtime_only=True)
     previous = body[at - 1] if at else None
     if previous is None:
         blank = 1 if module.header and module.header[-1].comment is not None else 0

@@ -220,6 +220,7 @@ class SourceCodemods(Protocol):
         partial: bool,
         audience: str | None,
         note: str | None,
+        line_length: int = 88,
     ) -> Split: ...
 
     def classify(self, source: bytes, *, path: str) -> list[str]:

@@ -284,6 +284,7 @@ class LibcstCodemods:
         partial: bool,
         audience: str | None,
         note: str | None,
+        line_length: int = 88,
     ) -> Split:
         with _reported(path):
             text, encoding = decode_source(source)
@@ -305,13 +306,18 @@ class LibcstCodemods:
                     layer="L6", layer_description="Drivers", audience=audience
                 ),
                 hybrid_note=note,
+                line_length=line_length,
             )
         return Split(
             engine=encode_source(result.engine_source, encoding),
             driver=encode_source(result.driver_source, driver_encoding),
             moved=tuple(result.moved),
             already=tuple(result.already_split),
-            explanation=tuple(_explain(c) for c in result.classification),
+            explanation=(
+                *(_explain(c) for c in result.classification),
+                *(f"split {note}" for note in result.method_notes),
+                *(f"driver method {operation}" for operation in result.operations),
+            ),
         )
 
     def classify(self, source: bytes, *, path: str) -> list[str]:

@@ -156,7 +156,15 @@ def validate_against_tree(
             files.files.add(dst)
         elif step.kind == "split_hybrid":
             src = clean_paths["path"]
-            _need_module(step, src, "path", files, roots, problem)
+            engine = clean_paths.get("engine", src)
+            split_before = (
+                engine != src
+                and not files.exists(src)
+                and files.is_file(engine)
+                and files.is_file(clean_paths["driver"])
+            )
+            if not split_before:  # else already done: the step checks the engine is clean
+                _need_module(step, src, "path", files, roots, problem)
             for key in ("driver", "engine"):
                 if key in clean_paths:
                     target = clean_paths[key]

@@ -3,6 +3,9 @@
 
 from __future__ import annotations
 
+import tomllib
+
+from hoc_migrate.core.changes import Overlay
 from hoc_migrate.core.errors import PlanError, Problem
 from hoc_migrate.core.paths import ancestors, clean, parent
 from hoc_migrate.core.plan import Step
@@ -10,20 +13,44 @@ from hoc_migrate.services.step_context import PlanContext, StepOutcome
 from hoc_migrate.services.steps.move import moved_on
 from hoc_migrate.services.steps.packages import create_packages
 
+#: ruff's and black's default, for a tree that configures neither.
+DEFAULT_LINE_LENGTH = 88
+
+
+def formatter_line_length(tree: Overlay) -> int:
+    """The line length the tree's formatter uses (`[tool.ruff]`, `ruff.toml`, `[tool.black]`),
+    so that the code a split writes is laid out as the project's formatter would."""
+    for path, keys in (
+        ("ruff.toml", ("line-length",)),
+        (".ruff.toml", ("line-length",)),
+        ("pyproject.toml", ("tool", "ruff", "line-length")),
+        ("pyproject.toml", ("tool", "black", "line-length")),
+    ):
+        if not tree.is_file(path):
+            continue
+        try:
+            value: object = tomllib.loads(tree.read_bytes(path).decode("utf-8"))
+        except (UnicodeDecodeError, tomllib.TOMLDecodeError):
+            continue
+        for key in keys:
+            value = value.get(key) if isinstance(value, dict) else None
+        if isinstance(value, int) and value > 0:
+            return value
+    return DEFAULT_LINE_LENGTH
+
 
 def run_split_hybrid(step: Step, ctx: PlanContext) -> StepOutcome:
     tree = ctx.tree
     path = clean(step.get("path"))
     driver = clean(step.get("driver"))
     engine = clean(step.get("engine")) if step.get("engine") else path
-    outcome = StepOutcome(step)
     if (done := moved_on(ctx, step, path)) is not None:
         return done
+    if not tree.is_file(path) and engine != path and tree.is_file(engine) and tree.is_file(driver):
+        # Split before: the engine is where the step puts it. Splitting it again in place
+        # finds nothing left to move ("already done"), or finishes the job.
+        return _split(step, ctx, engine, driver, engine, again=True)
     if not tree.is_file(path):
-        if engine != path and tree.is_file(engine) and tree.is_file(driver):
-            outcome.status = "already done"
-            outcome.notes.append(f"{engine} and {driver} already exist")
-            return outcome
         message = f"'path' does not exist: {path}"
         raise PlanError(
             message, [Problem(message, file=ctx.plan.file, line=step.line, context=step.label)]
@@ -33,7 +60,15 @@ def run_split_hybrid(step: Step, ctx: PlanContext) -> StepOutcome:
         raise PlanError(
             message, [Problem(message, file=ctx.plan.file, line=step.line, context=step.label)]
         )
-    module = ctx.require_module(step, path, "path")
+    return _split(step, ctx, path, driver, engine, again=False)
+
+
+def _split(
+    step: Step, ctx: PlanContext, path: str, driver: str, engine: str, *, again: bool
+) -> StepOutcome:
+    tree = ctx.tree
+    outcome = StepOutcome(step)
+    module = ctx.require_module(step, path, "engine" if again else "path")
     driver_module = ctx.require_module(step, driver, "driver")
     engine_module = ctx.require_module(step, engine, "engine")
     new_folders = sorted({a for p in (driver, engine) for a in ancestors(p) if not tree.is_dir(a)})
@@ -49,12 +84,15 @@ def run_split_hybrid(step: Step, ctx: PlanContext) -> StepOutcome:
         partial=bool(step.get("partial", False)),
         audience=ctx.topology.audience(path),
         note=step.get("note"),
+        line_length=formatter_line_length(tree),
     )
     outcome.explanation.extend(result.explanation)
     if result.already:
         outcome.notes.append(f"already in {driver}: {', '.join(result.already)}")
     if not result.moved:
         outcome.status = "already done"
+        if again:
+            outcome.notes.append(f"split before: {engine} and {driver} exist")
         return outcome
     outcome.notes.append(f"moved to {driver_module}: {', '.join(result.moved)}")
     if engine != path:
