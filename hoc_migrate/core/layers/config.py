@@ -4,12 +4,14 @@ configuration). `config_validation.config_from_mapping` builds one from a TOML t
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
+from hoc_migrate.core.layers.debt import DebtEntry
 from hoc_migrate.core.modules import normalize_root
+
+__all__ = ["CheckConfig", "DebtEntry"]
 
 CONFIG_KEYS_DOC = """\
 [tool.hoc-migrate]            # in pyproject.toml; a hoc-migrate.toml holds the same keys at top level
@@ -112,28 +114,6 @@ DEFAULT_DB_MODULES = (
 DEFAULT_HTTP_MODULES = ("fastapi", "starlette")
 DEFAULT_TYPE_CHECKING_EXEMPT = ("SQLALCHEMY_RUNTIME",)
 DEFAULT_BASELINE = ".hoc-migrate/baseline.json"
-
-
-@dataclass(frozen=True)
-class DebtEntry:
-    """Accepted technical debt: findings it covers are reported but do not fail the run."""
-
-    path: str  # repo-relative path or glob
-    rules: tuple[str, ...]  # rule names, or ("*",)
-    reason: str
-    ticket: str | None = None
-    milestone: str | None = None
-    expires: dt.date | None = None
-    index: int = 0  # position in the configuration, for messages
-
-    def label(self) -> str:
-        extra = ", ".join(x for x in (self.ticket, self.milestone) if x)
-        return f"debt #{self.index + 1} ({self.path}: {', '.join(self.rules)}" + (
-            f"; {extra})" if extra else ")"
-        )
-
-    def is_expired(self, today: dt.date) -> bool:
-        return self.expires is not None and self.expires < today
 
 
 @dataclass(frozen=True)

@@ -95,6 +95,7 @@ def _finding_json(f: Finding) -> dict[str, Any]:
         "col": f.col,
         "message": f.message,
         "module": f.module,
+        "subject": f.subject,
         "status": str(f.status),
         "note": f.note,
     }
@@ -175,7 +176,7 @@ def render_sarif(result: CheckResult, *, version: str = __version__) -> str:
                     }
                 }
             ],
-            "partialFingerprints": {"hocMigrateKey/v1": _fingerprint(f)},
+            "partialFingerprints": {"hocMigrateKey/v2": _fingerprint(f)},
         }
         if f.module is not None:
             item["properties"] = {"module": f.module}

@@ -144,7 +144,10 @@ class _FileRun:
         message: str,
         module: str | None = None,
         end_line: int = 0,
+        subject: str = "",
     ) -> Iterator[Finding]:
+        """One finding; `subject` is what it is about in the file (an import finding's is
+        its module): with rule and file, its identity (see findings.py)."""
         if rule not in self.r.enabled:
             return
         override = self.config.severity.get(rule)
@@ -157,6 +160,7 @@ class _FileRun:
             message=message,
             module=module,
             end_line=max(end_line, line),
+            subject=module if module is not None else subject,
         )
 
     def findings(self) -> Iterator[Finding]:
@@ -175,11 +179,14 @@ class _FileRun:
     def suppression_problems(self) -> Iterator[Finding]:
         for s in self.facts.suppressions:
             unknown = [rule for rule in s.rules if rule not in RULES]
+            subject = f"ignore[{', '.join(s.rules)}]"
             if s.problem is not None:
-                yield from self.emit("BAD_SUPPRESSION", ERROR, s.line, 1, s.problem)
+                yield from self.emit(
+                    "BAD_SUPPRESSION", ERROR, s.line, 1, s.problem, subject=subject
+                )
             elif unknown:
                 message = f"suppression names unknown rule(s): {', '.join(unknown)}"
-                yield from self.emit("BAD_SUPPRESSION", ERROR, s.line, 1, message)
+                yield from self.emit("BAD_SUPPRESSION", ERROR, s.line, 1, message, subject=subject)
 
     # -- header, naming, audience -------------------------------------------------------
     def header_rules(self) -> Iterator[Finding]:
@@ -206,7 +213,12 @@ class _FileRun:
                 " (a package's header declares its folder's layer)" if self.is_init else ""
             )
             yield from self.emit(
-                "HEADER_LOCATION_MISMATCH", severity, header.layer_line, 1, message
+                "HEADER_LOCATION_MISMATCH",
+                severity,
+                header.layer_line,
+                1,
+                message,
+                subject=f"Layer: {shown}",
             )
         if header.audience and self.location.audience:
             word = header.audience.split()[0].strip(",;:") if header.audience.split() else ""
@@ -216,7 +228,14 @@ class _FileRun:
                     f"header says AUDIENCE: {header.audience} but the file is under "
                     f"{self.location.audience_folder}/ ({self.location.audience})"
                 )
-                yield from self.emit("AUDIENCE_MISMATCH", ERROR, header.audience_line, 1, message)
+                yield from self.emit(
+                    "AUDIENCE_MISMATCH",
+                    ERROR,
+                    header.audience_line,
+                    1,
+                    message,
+                    subject=f"AUDIENCE: {header.audience}",
+                )
 
     def naming(self) -> Iterator[Finding]:
         for pattern in self.config.banned_patterns:
@@ -225,7 +244,7 @@ class _FileRun:
                     f"file name {self.name} matches the banned pattern {pattern} "
                     "(name engines *_engine.py and drivers *_driver.py)"
                 )
-                yield from self.emit("BANNED_NAMING", ERROR, 1, 1, message)
+                yield from self.emit("BANNED_NAMING", ERROR, 1, 1, message, subject=pattern)
                 return
 
     # -- imports ------------------------------------------------------------------------
@@ -297,6 +316,7 @@ class _FileRun:
         line = self.header.layer_line
         facts = self.facts
         mentioned = [m for fact in facts.imports for m in imported_modules(fact)]
+        claim = f"Layer: {declared}"
         if declared == "L2" and not self.location.in_api:
             http = facts.route_lines or any(m in self.r.http_modules for m in mentioned)
             if not http:
@@ -304,17 +324,21 @@ class _FileRun:
                     "declares L2 (product API) outside hoc/api/ but handles no HTTP "
                     f"(no {'/'.join(self.config.http_modules)} import, no route)"
                 )
-                yield from self.emit("HEADER_CLAIM_MISMATCH", ERROR, line, 1, message)
+                yield from self.emit(
+                    "HEADER_CLAIM_MISMATCH", ERROR, line, 1, message, subject=claim
+                )
         if declared == "L2.1" and facts.route_lines:
             count = len(facts.route_lines)
             message = f"declares L2.1 (facade) but defines {count} route(s); routes belong in L2"
-            yield from self.emit("HEADER_CLAIM_MISMATCH", ERROR, facts.route_lines[0], 1, message)
+            yield from self.emit(
+                "HEADER_CLAIM_MISMATCH", ERROR, facts.route_lines[0], 1, message, subject=claim
+            )
         if declared == "L6" and self.info.folder_layer == "L6" and not self._does_db_work():
             message = (
                 "declares L6 (driver) but does no database work "
                 "(no database import, no session/connection calls, no L7 model import)"
             )
-            yield from self.emit("HEADER_CLAIM_MISMATCH", WARNING, line, 1, message)
+            yield from self.emit("HEADER_CLAIM_MISMATCH", WARNING, line, 1, message, subject=claim)
         if declared == "L5" and not self.info.hybrid and self.info.folder_layer == "L5":
             evidence = self._engine_db_evidence()
             if evidence:
@@ -322,7 +346,9 @@ class _FileRun:
                     f"declares L5 but does database work ({evidence}); "
                     "database access belongs in an L6 driver"
                 )
-                yield from self.emit("HEADER_CLAIM_MISMATCH", WARNING, line, 1, message)
+                yield from self.emit(
+                    "HEADER_CLAIM_MISMATCH", WARNING, line, 1, message, subject=claim
+                )
 
     def _does_db_work(self) -> bool:
         if self.facts.db_call_line:
