@@ -21,6 +21,7 @@ class CheckStats:
     workers: int = 1  # processes that parsed
     source_roots: tuple[str, ...] = ()
     roots_discovered: bool = False
+    rules: tuple[str, ...] = ()  # the rules the configuration gives a meaning (in catalogue order)
 
 
 @dataclass(frozen=True)
