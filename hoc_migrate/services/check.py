@@ -26,7 +26,7 @@ from hoc_migrate.adapters.filesystem import DiskTree
 from hoc_migrate.adapters.import_scanner import probe_header
 from hoc_migrate.core.errors import Problem, UsageError
 from hoc_migrate.core.layers.baseline import BaselineKeys
-from hoc_migrate.core.layers.catalogue import RULES, enabled_rules, unknown_rules
+from hoc_migrate.core.layers.catalogue import RULES, applicable_rules, enabled_rules, unknown_rules
 from hoc_migrate.core.layers.config import CheckConfig
 from hoc_migrate.core.layers.facts import FileFacts
 from hoc_migrate.core.layers.findings import FileInfo, Finding
@@ -34,7 +34,7 @@ from hoc_migrate.core.layers.header import Header
 from hoc_migrate.core.layers.presets import AUTO, V1, V2
 from hoc_migrate.core.layers.resolve import ModuleIndex, build_module_index
 from hoc_migrate.core.layers.result import CheckResult, CheckStats, ResultDiff, diff_results
-from hoc_migrate.core.layers.rules import LayerRules, applicable_rules, imported_modules
+from hoc_migrate.core.layers.rules import LayerRules, imported_modules
 from hoc_migrate.core.layers.topology import Topology
 from hoc_migrate.core.layers.triage import (
     apply_baseline,

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Sequence
 from typing import Protocol
 
+from hoc_migrate.core.layers.config_show import toml_key
 from hoc_migrate.core.modules import normalize_root
 from hoc_migrate.core.paths import clean, is_glob, match_glob
 from hoc_migrate.core.plan import Plan, Step
@@ -79,7 +80,7 @@ def header_problems(
                 step,
                 f"{why} writes a `# Layer: {layer}` header, but layer {layer} has no "
                 "description: give the step a `description:` or set "
-                f'layer_descriptions = {{{layer} = "..."}} in the configuration',
+                f'layer_descriptions = {{{toml_key(layer)} = "..."}} in the configuration',
             )
 
     for step in plan.steps:

@@ -29,6 +29,8 @@ from hoc_migrate.core.layers.topology import Topology
 from hoc_migrate.core.modules import module_for_path, normalize_root
 from hoc_migrate.services.check import find_source_roots
 
+_NOT_LAYERED = {"tests", "test", "testing", "docs", "scripts"}
+
 
 @dataclass(frozen=True)
 class ShownConfig:
@@ -69,7 +71,14 @@ def inspect_repository(root: Path) -> Inspection:
         generation = presets.V2 if Topology(config).has_spine(files) else presets.V1
     contracts = read_import_linter(root)
     modules = {p: m for p in files if (m := module_for_path(p, roots))}
-    packages = tuple(sorted({m.split(".")[0] for m in modules.values() if "." in m}))
+    # Regular packages (with `__init__.py`) other than the tests: what the project ships.
+    packages = tuple(
+        sorted(
+            m.split(".")[0]
+            for p, m in modules.items()
+            if m.count(".") == 0 and p.endswith("/__init__.py") and m not in _NOT_LAYERED
+        )
+    )
     suggested: tuple[str, ...] = ()
     note = ""
     if not hoc and len(packages) == 1:
@@ -129,7 +138,8 @@ def _suggest(
 
 def init_repository(root: Path, *, write: bool = True) -> tuple[Path, str]:
     """Write the commented configuration: appended to pyproject.toml, else a new
-    hoc-migrate.toml. Refuses (UsageError) where a configuration exists already."""
+    hoc-migrate.toml. Refuses (UsageError) where a configuration exists already. Returns
+    the file and the text of the configuration."""
     existing = find_config_file(root)
     if existing is not None and existing.parent == root.resolve():
         raise UsageError(
@@ -148,8 +158,9 @@ def init_repository(root: Path, *, write: bool = True) -> tuple[Path, str]:
         )
         result, target = before + separator + text, pyproject
     else:
-        result, target = render_init(found, in_pyproject=False), root / CONFIG_FILE
+        text = render_init(found, in_pyproject=False)
+        result, target = text, root / CONFIG_FILE
     tomllib.loads(result)  # what is written must load: a bug here must not damage the file
     if write:
         write_text_atomically(target, result)
-    return target, result
+    return target, text

@@ -100,3 +100,17 @@ def test_the_move_rewrites_the_tests_outside_the_layers(shop: Path) -> None:
     assert run("apply", plan, "--branch", "pricing", "--repo", shop).exit_code == 0
     tests = git(shop, "show", "pricing:tests/test_orders.py")
     assert "from shop.models.pricing import total" in tests
+
+
+def test_with_headers_configured_a_move_writes_the_projects_header(shop: Path) -> None:
+    (shop / "hoc-migrate.toml").write_text(
+        'headers = true\nlayer_descriptions = {"shop.models" = "Data and pure rules"}\n'
+    )
+    plan = shop / "plans" / "pricing.yaml"
+    plan.parent.mkdir()
+    plan.write_text(
+        "name: p\nsteps:\n  - move: {from: shop/services/pricing.py, to: shop/models/pricing.py}\n"
+    )
+    result = run("dry-run", plan, "--repo", shop)
+    assert result.exit_code == 0, result.stderr
+    assert "+# Layer: shop.models — Data and pure rules\n" in result.stdout

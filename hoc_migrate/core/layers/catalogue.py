@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from hoc_migrate.core.layers.config import CheckConfig
 
 ERROR = "error"
 WARNING = "warning"
@@ -113,3 +117,32 @@ def enabled_rules(
 
 def unknown_rules(names: Iterable[str]) -> list[str]:
     return [n for n in names if n not in RULES]
+
+
+def applicable_rules(config: CheckConfig) -> tuple[str, ...]:
+    """The rules the configuration gives a meaning: no header rule without headers, no HOC
+    rule without the preset, no contract rule without contracts."""
+    hoc, headers = config.is_hoc, config.headers
+    dropped = set()
+    if not headers:
+        dropped |= {"MISSING_HEADER", "HEADER_LOCATION_MISMATCH", "AUDIENCE_MISMATCH"}
+    if not hoc:
+        dropped |= {"HEADER_CLAIM_MISMATCH", "CROSS_DOMAIN", "AUDIENCE_MISMATCH"}
+    if not config.banned_patterns:
+        dropped.add("BANNED_NAMING")
+    if not config.legacy_namespaces:
+        dropped.add("LEGACY_IMPORT")
+    if not config.runtime_banned_layers:
+        dropped.add("SQLALCHEMY_RUNTIME")
+    kinds = {c.kind for c in config.contracts}
+    if "forbidden" not in kinds:
+        dropped.add("FORBIDDEN_IMPORT")
+    if "independence" not in kinds:
+        dropped.add("INDEPENDENCE")
+    if not any(c.exhaustive for c in config.contracts):
+        dropped.add("UNLISTED_LAYER")
+    if not config.unsupported_contracts:
+        dropped.add("UNSUPPORTED_CONTRACT")
+    if not config.import_matrix and "layers" not in kinds:
+        dropped.add("LAYER_BOUNDARY")
+    return tuple(r for r in RULES if r not in dropped)

@@ -94,7 +94,9 @@ KEYS: tuple[KeyDef, ...] = (
         "the end of a file's folder path; `*` and `?` within one folder, `**` any number of "
         "folders, `<hoc>` a HOC package, `<audience>` an audience folder. The deepest "
         "matching folder wins; for one folder, the first pattern. Replaces the default table.",
-        'layer_folders = {"shop/api" = "api", "shop/web/**/views" = "api"}',
+        'layers = ["api", "services"]\n'
+        'layer_folders = {"shop/api" = "api", "shop/web/**/views" = "api", '
+        '"shop/services" = "services"}',
         read.folder_table,
     ),
     KeyDef(
@@ -110,7 +112,9 @@ KEYS: tuple[KeyDef, ...] = (
         "table: layer = list of layers",
         "HOC: the generation's matrix; otherwise from `layers`",
         "What each layer may import; a row replaces the default row of that layer.",
-        'allowed_imports = {services = ["services", "repositories", "models"]}',
+        'layers = ["api", "services", "repositories", "models"]\n'
+        "# the api may use the models, but not the repositories directly\n"
+        'allowed_imports = {api = ["api", "services", "models"]}',
         read.matrix,
     ),
     KeyDef(
@@ -128,6 +132,7 @@ KEYS: tuple[KeyDef, ...] = (
         "HOC: L2.1 Facade, L2 Product APIs, ... L7 Models; otherwise none",
         "The text after the layer in a header a move or `fix_header` writes "
         "(`# Layer: L6 — Drivers`). Needed for every layer a header is written for.",
+        'layers = ["api", "services"]\n'
         'layer_descriptions = {api = "HTTP handlers", services = "Business rules"}',
         read.descriptions,
     ),
@@ -207,7 +212,7 @@ KEYS: tuple[KeyDef, ...] = (
         'HOC: `["L4", "L5"]`; otherwise none',
         "SQLALCHEMY_RUNTIME: the layers whose files may not import those modules at run time "
         "(imports inside functions count; `if TYPE_CHECKING:` ones do not).",
-        'runtime_banned_layers = ["services"]',
+        'layers = ["api", "services", "repositories"]\nruntime_banned_layers = ["services"]',
         read.layer_names,
     ),
     KeyDef(

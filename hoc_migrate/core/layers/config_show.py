@@ -41,6 +41,7 @@ def toml_value(value: Any) -> str:
 
 
 def toml_key(key: str) -> str:
+    """A bare key where TOML allows one (`api`), else quoted (`"shop.api"`, `"L2.1"`)."""
     bare = key.replace("_", "").replace("-", "").isalnum() and key.isascii()
     return key if bare else json.dumps(key)
 
@@ -66,6 +67,8 @@ def _plain(key: str, config: CheckConfig) -> Any:
         return {k: list(v) for k, v in config.import_folders.items()}
     if key == "debt":
         return [_debt(e) for e in config.debt]
+    if key == "source_roots":
+        return [r or "." for r in config.source_roots]
     value = getattr(config, key)
     if isinstance(value, frozenset):
         return sorted(value)
@@ -84,12 +87,14 @@ def effective_values(
     out: list[Effective] = []
     origins = config.origins
     for key in KEYS:
+        if not config.is_hoc and (key.group == "HOC" or key.name == "hoc_generation"):
+            continue  # the HOC preset's keys mean nothing without it
         value = _plain(key.name, config)
         if value is None and key.name != "baseline":
             continue
         origin = origins.get(key.name, "default")
         if key.name == "source_roots" and not config.source_roots and source_roots:
-            value, origin = list(source_roots), "found from the imports"
+            value, origin = [r or "." for r in source_roots], "found from the imports"
         if key.name == "hoc_generation" and config.hoc_generation == "auto" and generation:
             value, origin = generation, f"auto: chosen from the tree ({origin})"
         if key.name == "allowed_imports" and origin == "default":

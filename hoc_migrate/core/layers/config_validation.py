@@ -134,3 +134,19 @@ def _check_layers_known(config: CheckConfig, values: Mapping[str, Any], r: Readi
     for key, layer in named:
         if layer not in known:
             r.add(key, f"{layer} is not a layer (layers: {shown})")
+    if config.is_hoc or "layer_folders" not in values:
+        return
+    mapped = sorted({layer for _, layer in values["layer_folders"]})
+    listed = set(layer_names(config.layers)) | set(config.allowed_imports)
+    if not listed and not config.contracts:
+        r.add(
+            "layer_folders",
+            f"names layers ({', '.join(mapped)}) but nothing says what they may import: list "
+            "them in `layers` (top first) or give `allowed_imports`",
+        )
+    elif listed:
+        for layer in (x for x in mapped if x not in listed):
+            r.add(
+                f"layer_folders.{layer}",
+                f"{layer} is not in `layers` ({', '.join(sorted(listed))})",
+            )

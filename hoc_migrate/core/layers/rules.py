@@ -32,39 +32,10 @@ from hoc_migrate.core.layers.resolve import (
 )
 from hoc_migrate.core.layers.topology import Location, Topology
 
-__all__ = ["LayerRules", "applicable_rules", "imported_modules"]
+__all__ = ["LayerRules", "imported_modules"]
 
 #: V2: an L5 or L6 module never imports another domain's L5 or L6 (DOMAIN-002, DOMAIN-003).
 _DOMAIN_LAYERS = ("L5", "L6")
-
-
-def applicable_rules(config: CheckConfig) -> tuple[str, ...]:
-    """The rules the configuration gives a meaning: no header rule without headers, no HOC
-    rule without the preset, no contract rule without contracts."""
-    hoc, headers = config.is_hoc, config.headers
-    dropped = set()
-    if not headers:
-        dropped |= {"MISSING_HEADER", "HEADER_LOCATION_MISMATCH", "AUDIENCE_MISMATCH"}
-    if not hoc:
-        dropped |= {"HEADER_CLAIM_MISMATCH", "CROSS_DOMAIN", "AUDIENCE_MISMATCH"}
-    if not config.banned_patterns:
-        dropped.add("BANNED_NAMING")
-    if not config.legacy_namespaces:
-        dropped.add("LEGACY_IMPORT")
-    if not config.runtime_banned_layers:
-        dropped.add("SQLALCHEMY_RUNTIME")
-    kinds = {c.kind for c in config.contracts}
-    if "forbidden" not in kinds:
-        dropped.add("FORBIDDEN_IMPORT")
-    if "independence" not in kinds:
-        dropped.add("INDEPENDENCE")
-    if not any(c.exhaustive for c in config.contracts):
-        dropped.add("UNLISTED_LAYER")
-    if not config.unsupported_contracts:
-        dropped.add("UNSUPPORTED_CONTRACT")
-    if not config.import_matrix and "layers" not in kinds:
-        dropped.add("LAYER_BOUNDARY")
-    return tuple(r for r in RULES if r not in dropped)
 
 
 @dataclass(frozen=True)
