@@ -48,7 +48,7 @@ def show_config(
     roots = find_source_roots(tree, config)
     generation = None
     if config.is_hoc:
-        python = [p for r in roots for p in tree.iter_files(normalize_root(r)) if p.endswith(".py")]
+        python = _python_files(tree, roots)
         generation = presets.V2 if Topology(config).has_spine(python) else presets.V1
     return ShownConfig(config, effective_values(config, source_roots=roots, generation=generation))
 

@@ -4,7 +4,7 @@ the inspection of the repository found, every value explained, optional ones com
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from hoc_migrate.core.layers import presets
 from hoc_migrate.core.layers.config_show import toml_value
@@ -24,7 +24,6 @@ class Inspection:
     contracts_origin: str | None = None
     suggested_layers: tuple[str, ...] = ()  # from the imports, top first
     suggestion_note: str = ""  # why there is no suggestion
-    child_imports: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     @property
     def is_hoc(self) -> bool:
@@ -39,13 +38,13 @@ def suggest_layers(
     rank: dict[str, int] = {}
     visiting: set[str] = set()
 
-    def depth(node: str, path: tuple[str, ...]) -> int | None:
+    def depth(node: str) -> int | None:
         if node in rank:
             return rank[node]
         if node in visiting:
             return None
         visiting.add(node)
-        below = [depth(t, (*path, t)) for t in sorted(imports.get(node, ())) if t in children]
+        below = [depth(t) for t in sorted(imports.get(node, ())) if t in children]
         visiting.discard(node)
         if any(b is None for b in below):
             return None
@@ -53,7 +52,7 @@ def suggest_layers(
         return rank[node]
 
     for child in children:
-        if depth(child, (child,)) is None:
+        if depth(child) is None:
             cycle = sorted(n for n in children if n in visiting or n not in rank)
             return (), (
                 "the imports between " + ", ".join(cycle[:4]) + " go both ways: no order to suggest"
