@@ -47,11 +47,14 @@ DASH = "—"
 
 _CANONICAL = {name.lower(): name for name in (*FIELD_ORDER, *TEMPORAL_SUBFIELDS, NOTE_FIELD)}
 _ENTRY_RE = re.compile(r"^#(?P<pad>[ \t]*)(?P<key>[A-Za-z][A-Za-z0-9 _/\-]*?)[ \t]*:[ \t]*")
+# A layer is an HOC id (`L6`, `L2.1`, `L5/L6`) or a project's own name (`services`, `shop.api`).
+_LAYER_NAME = r"[A-Za-z_][\w\-]*(?:\.[\w\-]+)*"
 _LAYER_VALUE_RE = re.compile(
-    r"^(?P<layer>L\d+(?:\.\d+)?(?:/L\d+(?:\.\d+)?)?)(?:\s*[—–-]+\s*(?P<desc>.*?))?\s*$",
+    rf"^(?P<layer>{_LAYER_NAME}(?:/{_LAYER_NAME})?)(?:\s*[—–-]+\s*(?P<desc>.*?))?\s*$",
     re.IGNORECASE,
 )
-_LAYER_ARG_RE = re.compile(r"^L\d+(?:\.\d+)?$")
+_LAYER_ARG_RE = re.compile(rf"^{_LAYER_NAME}$")
+_HOC_LAYER_RE = re.compile(r"^L\d+(?:\.\d+)?(?:/L\d+(?:\.\d+)?)?$", re.IGNORECASE)
 _CODING_RE = re.compile(r"^[ \t\f]*#.*?coding[:=][ \t]*[-\w.]+")
 _ENDING_RE = re.compile(r"\r\n|\r|\n")
 
@@ -67,7 +70,12 @@ def split_layer_value(value: str) -> tuple[str, str | None]:
     match = _LAYER_VALUE_RE.match(value.strip())
     if match is None:
         return "", value.strip() or None
-    return match["layer"].upper(), (match["desc"] or None)
+    return layer_id(match["layer"]), (match["desc"] or None)
+
+
+def layer_id(layer: str) -> str:
+    """HOC ids in capitals (`l6` is L6); a project's own layer names as written."""
+    return layer.upper() if _HOC_LAYER_RE.match(layer) else layer
 
 
 def layer_value(layer: str, description: str | None = None) -> str:
@@ -75,10 +83,15 @@ def layer_value(layer: str, description: str | None = None) -> str:
     if layer == HYBRID_LAYER:
         return f"{HYBRID_LAYER} {DASH} {description or HYBRID_DESCRIPTION}"
     if not _LAYER_ARG_RE.match(layer):
-        raise CodemodRefusal(f"'{layer}' is not a layer (expected L2.1, L2, L3, ... L7 or L5/L6)")
+        raise CodemodRefusal(
+            f"'{layer}' is not a layer (expected L2.1, L2, L3, ... L7, L5/L6 or a layer name)"
+        )
     description = description or LAYER_DESCRIPTIONS.get(layer)
     if description is None:
-        raise CodemodRefusal(f"layer {layer} has no display name: give layer_description")
+        raise CodemodRefusal(
+            f"layer {layer} has no description to write after it: give one "
+            "(a step's `description:`, or `layer_descriptions` in the configuration)"
+        )
     return f"{layer} {DASH} {description}"
 
 
@@ -389,7 +402,7 @@ def set_header(
     for key, value in (("AUDIENCE", audience), ("Role", role)):
         if value is not None:
             extra[key] = value
-    layer = layer.upper() if layer else None
+    layer = layer_id(layer) if layer else None
     if layer == HYBRID_LAYER:
         hybrid = True
     if hybrid and layer not in (None, HYBRID_LAYER):

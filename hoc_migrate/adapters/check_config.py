@@ -2,7 +2,8 @@
 
 The configuration is `[tool.hoc-migrate]` in a `pyproject.toml`, or the top level of a
 `hoc-migrate.toml`, found by walking up from the checked path to the repository root. With
-none, the embedded HOC defaults apply (a HOC tree needs no configuration).
+none, a HOC tree gets the HOC preset (it needs no configuration); the project's import-linter
+contracts are read too.
 """
 
 from __future__ import annotations
@@ -13,10 +14,12 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from hoc_migrate.adapters.import_linter_config import read_import_linter
 from hoc_migrate.core.errors import ConfigError, Problem, UsageError
 from hoc_migrate.core.layers.baseline import BaselineKeys, parse_baseline
 from hoc_migrate.core.layers.config import CheckConfig
 from hoc_migrate.core.layers.config_validation import config_from_mapping
+from hoc_migrate.core.layers.presets import HOC, HOC_PACKAGES, NONE
 
 CONFIG_FILE = "hoc-migrate.toml"
 PYPROJECT = "pyproject.toml"
@@ -84,7 +87,9 @@ def _display(path: Path, repo_root: Path) -> tuple[str, str]:
     return folder, rel
 
 
-def read_config_file(path: Path, repo_root: Path) -> CheckConfig:
+def read_config_data(path: Path, repo_root: Path) -> tuple[dict[str, Any], str, str]:
+    """The `[tool.hoc-migrate]` table of a configuration file, its repo-relative folder and
+    its name in messages."""
     base, origin = _display(path, repo_root)
     if not path.is_file():
         raise UsageError(f"no such configuration file: {path}")
@@ -96,21 +101,63 @@ def read_config_file(path: Path, repo_root: Path) -> CheckConfig:
                 f"{origin} has no [tool.{SECTION}] table",
                 hint=f"add one, or pass a {CONFIG_FILE} with the keys at its top level",
             )
-        data = section
-    else:
-        data = _section(document) or document
-    return config_from_mapping(data, base=base, origin=origin)
+        return section, base, origin
+    return _section(document) or document, base, origin
+
+
+# Folders never searched for a HOC package: tools' and environments' own trees.
+_SKIPPED = {"__pycache__", "node_modules", "site-packages", "dist", "build"}
+
+
+def find_hoc_packages(repo_root: Path, packages: Sequence[str], depth: int = 4) -> list[str]:
+    """The HOC packages (`app/hoc`, ...) in the tree, up to `depth` folders down (hidden
+    folders and virtual environments skipped): the tree "looks like" a HOC backend."""
+    found: list[str] = []
+    level = [repo_root]
+    for _ in range(depth + 1):
+        following: list[Path] = []
+        for folder in level:
+            for package in packages:
+                if (folder / package).is_dir():
+                    found.append((folder / package).relative_to(repo_root).as_posix())
+            try:
+                children = [e for e in os.scandir(folder) if e.is_dir(follow_symlinks=False)]
+            except OSError:
+                continue
+            for entry in children:
+                path = Path(entry.path)
+                if entry.name.startswith(".") or entry.name in _SKIPPED:
+                    continue
+                if (path / "pyvenv.cfg").is_file():
+                    continue
+                following.append(path)
+        level = following
+    return sorted(set(found))
 
 
 def load_check_config(
     repo_root: Path, target: Path | None = None, *, config_file: Path | None = None
 ) -> CheckConfig:
     """The configuration for checking `target` (default: the whole repository): the given
-    file, else the nearest one found walking up from `target`, else the embedded defaults."""
+    file, else the nearest one found walking up from `target`, else the defaults. Without a
+    `preset`, the HOC preset applies where the tree has a HOC package; the project's
+    import-linter contracts are read unless `import_linter = false`."""
     found = config_file if config_file is not None else find_config_file(repo_root, target)
-    if found is None:
-        return CheckConfig()
-    return read_config_file(found, repo_root)
+    data: dict[str, Any] = {}
+    base, origin = "", None
+    if found is not None:
+        data, base, origin = read_config_data(found, repo_root)
+    preset = None
+    if "preset" not in data:
+        packages = data.get("hoc_packages", HOC_PACKAGES)
+        names = packages if isinstance(packages, list | tuple) else HOC_PACKAGES
+        looks_hoc = find_hoc_packages(repo_root, [str(p).replace(".", "/") for p in names])
+        preset = HOC if looks_hoc else NONE
+    contracts = None
+    if data.get("import_linter", True) is not False:
+        start = found.parent if found is not None else (target or repo_root)
+        contracts = read_import_linter(repo_root, start if start.is_dir() else start.parent)
+    return config_from_mapping(data, base=base, origin=origin, preset=preset, contracts=contracts)
 
 
 def find_check_root(paths: Sequence[Path], explicit: Path | None = None) -> Path:

@@ -23,6 +23,7 @@ from hoc_migrate.adapters.check_config import (
 )
 from hoc_migrate.adapters.check_replay import plain_output, record, watched_paths
 from hoc_migrate.adapters.filesystem import DiskTree
+from hoc_migrate.adapters.import_linter_config import INI_FILES
 from hoc_migrate.cli import _invocation
 from hoc_migrate.cli._app import app, errors_to_exit_codes, stderr, stdout
 from hoc_migrate.core.errors import Problem, UsageError
@@ -178,6 +179,8 @@ def check(
             recorded = sum(1 for f in result.findings if f.is_active)
             stderr.print(f"wrote {recorded} findings to {target}", markup=False)
             return
+        if not rel_paths and domain is None and audience is None:
+            _require_classified(result, settings)
         report = render(result, fmt)
         code = result.exit_code
         if output is None and _plain_streams():
@@ -214,6 +217,34 @@ def check(
             typer.echo(report, nl=False)
         stderr.print(_files_line(result).rstrip("\n"), markup=False, style="dim")
     raise typer.Exit(code)
+
+
+def _require_classified(result: CheckResult, config: CheckConfig) -> None:
+    """A check of the whole project that put no file in a layer checked nothing: it says so
+    (exit 2) instead of passing."""
+    if config.contracts or any(info.layer is not None for info in result.files.values()):
+        return
+    files = result.stats.files
+    where = ", ".join(r or "." for r in result.stats.source_roots)
+    if files == 0:
+        summary = f"no Python file found under the source roots ({where}): nothing was checked"
+    else:
+        summary = (
+            f"none of the {files} Python file{'s' if files != 1 else ''} under {where} is in a "
+            "layer: nothing was checked"
+        )
+    layers = sorted(config.known_layers)
+    if layers:
+        hint = (
+            f"the layers ({', '.join(layers[:6])}{', ...' if len(layers) > 6 else ''}) match "
+            "no file: check layer_folders and source_roots (`hoc-migrate config show`)"
+        )
+    else:
+        hint = (
+            "the project names no layers: `hoc-migrate init` writes a configuration to start "
+            "from (the `layers` key, or an import-linter layers contract; docs/configuration.md)"
+        )
+    raise UsageError(summary, hint=hint)
 
 
 def _files_line(result: CheckResult) -> str:
@@ -263,5 +294,6 @@ def _watched(
     for start in starts:
         for folder in (start, *start.parents):
             paths += [folder / ".git", folder / CONFIG_FILE, folder / PYPROJECT]
+            paths += [folder / name for name in INI_FILES]  # import-linter's contracts
     paths += [p for p in (config, baseline) if p is not None]
     return watched_paths(paths)

@@ -12,9 +12,10 @@ from collections.abc import Sequence
 
 from hoc_migrate.core.changes import ChangeKind, FileChange
 from hoc_migrate.core.invariants import invariant_statuses
+from hoc_migrate.core.layers.findings import Finding
 from hoc_migrate.core.report import cell, check_mark, code, plural, rule_table, verification_table
 from hoc_migrate.core.run_summary import RunSummary, StepSummary, short
-from hoc_migrate.core.verification import AcceptedFinding, Finding, LayerCheck, under
+from hoc_migrate.core.verification import AcceptedFinding, LayerCheck, under
 
 CLEAN = "CLEAN"
 LOCKED = "LOCKED (with documented technical debt)"

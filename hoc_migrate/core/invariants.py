@@ -6,7 +6,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from hoc_migrate.core.verification import AcceptedFinding, Finding, LayerCheck
+from hoc_migrate.core.layers.findings import Finding
+from hoc_migrate.core.verification import AcceptedFinding, LayerCheck
 
 _FOLDERS = {
     "schemas": ("schemas", "L5_schemas"),

@@ -15,6 +15,7 @@ from typing import Any
 import jsonschema
 
 from hoc_migrate.core.errors import PlanError, Problem
+from hoc_migrate.core.layers.debt import DebtEntry
 from hoc_migrate.core.paths import clean
 from hoc_migrate.core.plan_schema import PLAN_SCHEMA, STEP_KINDS, STEP_SCHEMAS
 
@@ -44,18 +45,6 @@ class Step:
 
     def get(self, key: str, default: Any = None) -> Any:
         return self.options.get(key, default)
-
-
-@dataclass(frozen=True)
-class DebtEntry:
-    """Findings the plan knowingly leaves behind, with the reason a reviewer will read."""
-
-    path: str
-    rules: tuple[str, ...]
-    reason: str
-    ticket: str | None = None
-    milestone: str | None = None
-    expires: dt.date | None = None
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 MODULE_PATTERN = r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$"
-LAYER_PATTERN = r"^(auto|L[1-7](\.[0-9])?)$"
+# `auto`, a HOC layer (L2.1, L6) or a project's own layer name; `plan validate` checks that
+# it is a layer of the project.
+LAYER_PATTERN = r"^[A-Za-z_][A-Za-z0-9_\-]*(\.[A-Za-z0-9_\-]+)*$"
 
 _path = {"type": "string", "minLength": 1, "description": "Path relative to the repository root"}
 _module = {
@@ -92,7 +94,7 @@ STEP_SCHEMAS: dict[str, dict[str, Any]] = {
             "layer": {
                 "type": "string",
                 "pattern": LAYER_PATTERN,
-                "x-message": "is not a layer (L2, L2.1, L3 ... L7, or auto)",
+                "x-message": "is not a layer name (L2, L2.1, ... L7, a layer of the project, or auto)",
             },
             "description": {"type": "string", "description": "Text after the layer: 'L6 — <this>'"},
             "audience": {"enum": ["auto", "CUSTOMER", "FOUNDER", "INTERNAL"]},

@@ -9,13 +9,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from hoc_migrate.core.changes import FileChange
-from hoc_migrate.core.plan import DebtEntry
+from hoc_migrate.core.layers.debt import DebtEntry
+from hoc_migrate.core.layers.findings import Finding
 from hoc_migrate.core.run_summary import RunSummary, short
 from hoc_migrate.core.verification import (
     AcceptedFinding,
     CheckOutcome,
     CheckStatus,
-    Finding,
     LayerComparison,
     VerificationReport,
 )

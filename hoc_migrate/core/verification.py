@@ -1,7 +1,8 @@
 """Verification values and rules: layer check before/after, accepted debt, expectations.
 
 Pure: the services run the checks and hand the results here; this module decides what is new,
-what disappeared, what the plan's debt covers, and whether the run passes.
+what disappeared, what the plan's debt covers, and whether the run passes. Findings, file
+information and debt entries are the checker's own (core.layers): one model, one identity.
 """
 
 from __future__ import annotations
@@ -12,58 +13,24 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from hoc_migrate.core.paths import is_glob, match_glob
-from hoc_migrate.core.plan import DebtEntry, Expectation
-
-ERROR = "error"
-
-
-@dataclass(frozen=True)
-class Finding:
-    """One layer-check finding, as the verification and the reports need it."""
-
-    rule: str
-    severity: str  # "error" | "warning"
-    file: str
-    line: int
-    message: str
-    module: str | None = None  # the imported module, for import findings
-    accepted_by: DebtEntry | None = None  # accepted debt of the checker's configuration
-
-    @property
-    def is_error(self) -> bool:
-        return self.severity == ERROR
-
-    def where(self) -> str:
-        return f"{self.file}:{self.line}"
-
-
-@dataclass(frozen=True)
-class FileLayer:
-    """The layer a checked file is in (None: neither header nor folder gives one)."""
-
-    layer: str | None
-    hybrid: bool = False
-    declared: tuple[str, ...] = ()  # the header's layers ('L5', 'L6' for a hybrid)
-
-    def label(self) -> str:
-        if self.layer is None:
-            return "no layer"
-        if self.hybrid:
-            return f"{'/'.join(self.declared or ('L5', 'L6'))} HYBRID"
-        return self.layer
+from hoc_migrate.core.layers.debt import DebtEntry, first_covering
+from hoc_migrate.core.layers.findings import FileInfo, Finding, Renames, Status, match_findings
+from hoc_migrate.core.plan import Expectation
 
 
 @dataclass(frozen=True)
 class LayerCheck:
-    """The layer check of some paths of one tree."""
+    """The layer check of some paths of one tree: the checker's own findings and file
+    information (core.layers), with suppressed and baselined findings left out."""
 
     findings: tuple[Finding, ...] = ()
-    files: Mapping[str, FileLayer] = field(default_factory=dict)
+    files: Mapping[str, FileInfo] = field(default_factory=dict)
     paths: tuple[str, ...] = ()  # what was checked ('' = everything)
+    debt: tuple[DebtEntry, ...] = ()  # the entries the checker judged the findings with
 
     @property
     def errors(self) -> list[Finding]:
+        """Error-severity findings, accepted debt included (it is still there)."""
         return [f for f in self.findings if f.is_error]
 
     def by_rule(self, *, errors_only: bool = False) -> dict[str, int]:
@@ -76,8 +43,9 @@ class LayerCheck:
             return self
         return LayerCheck(
             tuple(f for f in self.findings if under(f.file, paths)),
-            {p: layer for p, layer in self.files.items() if under(p, paths)},
+            {p: info for p, info in self.files.items() if under(p, paths)},
             tuple(paths),
+            self.debt,
         )
 
 
@@ -91,23 +59,21 @@ def under(path: str, folders: Iterable[str]) -> bool:
 
 
 # -- accepted debt ------------------------------------------------------------------------
-def debt_covers(entry: DebtEntry, finding: Finding) -> bool:
-    if finding.rule not in entry.rules and "*" not in entry.rules:
-        return False
-    if is_glob(entry.path):
-        return bool(match_glob(entry.path, [finding.file]))
-    return under(finding.file, [entry.path])
-
-
-def debt_entry_for(finding: Finding, debt: Sequence[DebtEntry], today: dt.date) -> DebtEntry | None:
-    """The configuration's entry that accepted `finding`, else the first live (not expired)
-    entry of the plan covering it."""
-    if finding.accepted_by is not None:
-        return finding.accepted_by
-    for entry in debt:
-        if (entry.expires is None or entry.expires >= today) and debt_covers(entry, finding):
-            return entry
-    return None
+def debt_entry_for(
+    finding: Finding,
+    check_debt: Sequence[DebtEntry],
+    plan_debt: Sequence[DebtEntry],
+    today: dt.date,
+) -> DebtEntry | None:
+    """The entry accepting `finding`: for a finding the checker accepted, the entry it applied
+    (the first live one covering it, as the checker picks); otherwise the first live entry of
+    the plan covering it."""
+    if finding.status is Status.ACCEPTED_DEBT:
+        entry = first_covering((*check_debt, *plan_debt), finding.rule, finding.file, today)
+        return entry or DebtEntry(finding.file, (finding.rule,), finding.note or "accepted debt")
+    if not finding.is_active:
+        return None
+    return first_covering(plan_debt, finding.rule, finding.file, today)
 
 
 @dataclass(frozen=True)
@@ -117,24 +83,6 @@ class AcceptedFinding:
 
 
 # -- before / after -----------------------------------------------------------------------
-def _map_module(module: str, renames: Mapping[str, str]) -> str:
-    for old in sorted(renames, key=len, reverse=True):
-        if module == old or module.startswith(old + "."):
-            return renames[old] + module[len(old) :]
-    return module
-
-
-def _key(
-    finding: Finding, file_renames: Mapping[str, str], module_renames: Mapping[str, str]
-) -> tuple[str, str, str]:
-    # Line numbers move with every edit; the file (followed through moves) and the imported
-    # module (followed through renames) say whether it is the same problem.
-    match = (
-        finding.message if finding.module is None else _map_module(finding.module, module_renames)
-    )
-    return (finding.rule, file_renames.get(finding.file, finding.file), match)
-
-
 @dataclass(frozen=True)
 class LayerComparison:
     before: LayerCheck
@@ -162,36 +110,27 @@ def compare_checks(
     debt: Sequence[DebtEntry],
     today: dt.date,
 ) -> LayerComparison:
-    """What the change did to the findings; new errors count only when no debt covers them."""
-    remaining = Counter(_key(f, file_renames, module_renames) for f in before.findings)
-    matched_after: list[Finding] = []
-    new: list[Finding] = []
-    for finding in after.findings:
-        key = _key(finding, {}, {})
-        if remaining[key] > 0:
-            remaining[key] -= 1
-            matched_after.append(finding)
-        else:
-            new.append(finding)
-    removed: list[Finding] = []
-    for finding in before.findings:
-        key = _key(finding, file_renames, module_renames)
-        if remaining[key] > 0:
-            remaining[key] -= 1
-            removed.append(finding)
+    """What the change did to the findings; new errors count only when no debt covers them.
 
+    Findings are matched by identity (core.layers.findings): rule, file followed through
+    `file_renames` (old path -> new path), subject followed through `module_renames` (old
+    dotted name -> new, packages covering their submodules); never by line or message. `debt`
+    is the plan's accepted debt (judged for staleness and expiry here); findings the checker
+    accepted keep the configuration's entry (`after.debt`)."""
+    match = match_findings(before.findings, after.findings, Renames(file_renames, module_renames))
     accepted: list[AcceptedFinding] = []
     unaccepted: list[Finding] = []
     for finding in after.findings:
-        entry = debt_entry_for(finding, debt, today)
+        entry = debt_entry_for(finding, after.debt, debt, today)
         if entry is not None:
             accepted.append(AcceptedFinding(finding, entry))
         elif finding.is_error:
             unaccepted.append(finding)
     covered = {id(a.finding): a for a in accepted}
+    new = match.added
     new_errors = tuple(f for f in new if f.is_error and id(f) not in covered)
     new_accepted = tuple(covered[id(f)] for f in new if id(f) in covered)
-    expired = tuple(e for e in debt if e.expires is not None and e.expires < today)
+    expired = tuple(e for e in debt if e.is_expired(today))
     used = {a.entry for a in accepted}  # by value: the checker reports entries as copies
     stale = tuple(e for e in debt if e not in used and e not in expired)
     return LayerComparison(
@@ -200,7 +139,7 @@ def compare_checks(
         new_errors=new_errors,
         new_accepted=new_accepted,
         new_warnings=tuple(f for f in new if not f.is_error and id(f) not in covered),
-        removed=tuple(removed),
+        removed=match.removed,
         accepted=tuple(accepted),
         unaccepted_errors=tuple(unaccepted),
         expired_debt=expired,

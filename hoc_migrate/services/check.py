@@ -26,11 +26,12 @@ from hoc_migrate.adapters.filesystem import DiskTree
 from hoc_migrate.adapters.import_scanner import probe_header
 from hoc_migrate.core.errors import Problem, UsageError
 from hoc_migrate.core.layers.baseline import BaselineKeys
-from hoc_migrate.core.layers.catalogue import RULES, enabled_rules, unknown_rules
+from hoc_migrate.core.layers.catalogue import RULES, applicable_rules, enabled_rules, unknown_rules
 from hoc_migrate.core.layers.config import CheckConfig
 from hoc_migrate.core.layers.facts import FileFacts
 from hoc_migrate.core.layers.findings import FileInfo, Finding
 from hoc_migrate.core.layers.header import Header
+from hoc_migrate.core.layers.presets import AUTO, V1, V2
 from hoc_migrate.core.layers.resolve import ModuleIndex, build_module_index
 from hoc_migrate.core.layers.result import CheckResult, CheckStats, ResultDiff, diff_results
 from hoc_migrate.core.layers.rules import LayerRules, imported_modules
@@ -193,17 +194,22 @@ def _read_and_scan(
     """Hand the scanner the files the rules can apply to (HOC files, files in a layer folder,
     files whose header declares a layer: read here to see). Returns the other files'
     headers."""
-    known = topology.config.known_layers
+    known = {layer.lower() for layer in topology.config.known_layers}
+    headers = topology.config.headers
+    every = bool(topology.config.contracts)  # contracts hold for any module, layered or not
     probed: dict[str, Header] = {}
     try:
         for path in files:
             location = topology.locate(path)
-            if location.hoc or location.folder_layer:
+            if every or location.hoc or location.folder_layer:
                 scanner.add(path)
+                continue
+            if not headers:  # only a header could give it a layer
+                probed[path] = Header()
                 continue
             data = tree.read_bytes(path)
             header = probe_header(data)
-            if header.layer in known:
+            if header.layer is not None and header.layer.lower() in known:
                 scanner.add(path, data)
             else:
                 probed[path] = header
@@ -324,8 +330,15 @@ def _check(
             headers[path] = found
         return found
 
-    checker = LayerRules(config, topology, _module_index(tree, roots), header_of, enabled)
-    raw: list[Finding] = []
+    index = _module_index(tree, roots)
+    if config.is_hoc and config.hoc_generation == AUTO:
+        # The generation is the checked tree's: a plan that creates the spine is checked by
+        # the V2 rules on its result.
+        config = config.with_generation(V2 if topology.has_spine(index.modules.values()) else V1)
+    checker = LayerRules(config, topology, index, header_of, enabled)
+    if config.contracts:
+        checker.check_contract_layers()
+    raw: list[Finding] = checker.contract_findings(set(files))
     infos: dict[str, FileInfo] = {}
     for path in files:
         facts = scan.facts.get(path)
@@ -359,6 +372,7 @@ def _check(
         workers=scan.workers,
         source_roots=tuple(roots),
         roots_discovered=not config.source_roots,
+        rules=tuple(r for r in applicable_rules(config) if r in enabled),
     )
     return CheckResult(
         findings=tuple(findings),

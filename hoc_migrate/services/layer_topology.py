@@ -8,7 +8,6 @@ from pathlib import Path
 
 from hoc_migrate.adapters.check_config import load_check_config
 from hoc_migrate.core.layers.config import CheckConfig
-from hoc_migrate.core.layers.config import DebtEntry as CheckDebt
 from hoc_migrate.core.layers.topology import Topology
 from hoc_migrate.core.layout import Layout, given
 from hoc_migrate.core.plan import Plan
@@ -44,16 +43,5 @@ def resolve_layout(
 def with_plan(config: CheckConfig, plan: Plan, source_roots: tuple[str, ...]) -> CheckConfig:
     """The check configuration for a plan: its source roots and its accepted debt added."""
     start = len(config.debt)
-    debt = tuple(
-        CheckDebt(
-            path=d.path,
-            rules=d.rules,
-            reason=d.reason,
-            ticket=d.ticket,
-            milestone=d.milestone,
-            expires=d.expires,
-            index=start + i,
-        )
-        for i, d in enumerate(plan.debt)
-    )
+    debt = tuple(dataclasses.replace(d, index=start + i) for i, d in enumerate(plan.debt))
     return dataclasses.replace(config.with_source_roots(source_roots), debt=config.debt + debt)

@@ -1,59 +1,31 @@
-"""The layer checker, seen the way verification and reports need it (core.verification values).
+"""The layer checker, seen the way verification and reports need it: its findings as they
+are (one finding model), suppressed and baselined ones left out.
 
-Suppressed findings (`# hoc: ignore[RULE] reason`) are left out; findings the configuration's
-accepted debt covers are kept and carry their debt entry, like the plan's own debt.
+Findings the configuration's accepted debt covers are kept (as accepted debt), with the
+entries they were judged by, like the plan's own debt.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
 from pathlib import Path
 
 from hoc_migrate.core.layers.config import CheckConfig
-from hoc_migrate.core.layers.config import DebtEntry as ConfigDebt
 from hoc_migrate.core.layers.findings import Status
 from hoc_migrate.core.layers.result import CheckResult
-from hoc_migrate.core.plan import DebtEntry
-from hoc_migrate.core.verification import FileLayer, Finding, LayerCheck, debt_covers
+from hoc_migrate.core.verification import LayerCheck
 from hoc_migrate.ports import TreeReader
 from hoc_migrate.services.check import run_check
 from hoc_migrate.services.verify import LayerChecker
 
-
-def _debt(entry: ConfigDebt) -> DebtEntry:
-    return DebtEntry(
-        path=entry.path,
-        rules=tuple(entry.rules),
-        reason=entry.reason,
-        ticket=entry.ticket,
-        milestone=entry.milestone,
-        expires=entry.expires,
-    )
+_COUNTED = (Status.ACTIVE, Status.ACCEPTED_DEBT)
 
 
 def layer_check_of(result: CheckResult, config: CheckConfig, paths: Sequence[str]) -> LayerCheck:
-    findings = []
-    for f in result.findings:
-        # Stale debt is about the configuration, not the code (and before a plan runs, its own
-        # debt covers nothing yet): verification reports stale entries itself.
-        if f.status in (Status.SUPPRESSED, Status.BASELINED) or f.rule == "STALE_DEBT":
-            continue
-        finding = Finding(f.rule, f.severity, f.file, f.line, f.message, f.module)
-        if f.status is Status.ACCEPTED_DEBT:
-            # The entry the checker applied: the first that covers it (as the checker picks),
-            # never one matched by its reason text, which several entries may share.
-            accepted_by = next(
-                (d for d in map(_debt, config.debt) if debt_covers(d, finding)),
-                DebtEntry(f.file, (f.rule,), f.note or "accepted in the configuration"),
-            )
-            finding = replace(finding, accepted_by=accepted_by)
-        findings.append(finding)
-    files = {
-        path: FileLayer(info.layer, info.hybrid, tuple(info.declared_layers))
-        for path, info in result.files.items()
-    }
-    return LayerCheck(tuple(findings), files, tuple(paths))
+    # Stale debt is about the configuration, not the code (and before a plan runs, its own
+    # debt covers nothing yet): verification reports stale entries itself.
+    findings = tuple(f for f in result.findings if f.status in _COUNTED and f.rule != "STALE_DEBT")
+    return LayerCheck(findings, dict(result.files), tuple(paths), tuple(config.debt))
 
 
 def make_layer_checker(

@@ -60,7 +60,7 @@ def prepare_migration(
     source_roots = layout.paths
     # Links are looked for on disk too: a tree read from a commit does not list them, and a
     # step writing through one would write outside the repository.
-    validate_against_tree(plan, tree, source_roots, links=disk)
+    validate_against_tree(plan, tree, source_roots, links=disk, topology=LayerTopology(config))
     config = with_plan(config, plan, source_roots)
     return Migration(
         plan=plan,

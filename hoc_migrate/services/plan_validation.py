@@ -11,10 +11,11 @@ from collections.abc import Callable, Iterable
 from typing import Protocol, runtime_checkable
 
 from hoc_migrate.core.errors import PlanError, Problem
-from hoc_migrate.core.modules import module_for_path
+from hoc_migrate.core.modules import module_for_path, normalize_root
 from hoc_migrate.core.paths import ancestors, clean, is_glob, match_glob, path_problem
 from hoc_migrate.core.plan import Plan, Step, final_location
 from hoc_migrate.ports import TreeReader
+from hoc_migrate.services.plan_layers import LayerView, header_problems, rewrite_target_problems
 
 Report = Callable[["Step | None", str], None]
 
@@ -61,11 +62,13 @@ def validate_against_tree(
     source_roots: Iterable[str],
     *,
     links: LinkAware | None = None,
+    topology: LayerView | None = None,
 ) -> None:
     """Raise PlanError listing every problem of `plan` on `tree`; return when it can run.
 
     Symbolic links are looked for in `tree` (the disk or a commit) and in `links` (the
-    working tree, when the plan runs on a commit)."""
+    working tree, when the plan runs on a commit). With `topology`, the layers and headers
+    the steps name are checked too."""
     roots = tuple(source_roots)
     problems: list[Problem] = []
 
@@ -80,9 +83,8 @@ def validate_against_tree(
         )
 
     for root in roots:
-        if clean(root) == "":  # the repository root
-            continue
-        if path_problem(root) or not tree.is_dir(clean(root)):
+        # '' (or '.') is the repository root: a flat project's packages sit there.
+        if normalize_root(root) and (path_problem(root) or not tree.is_dir(clean(root))):
             problem(None, f"source root '{root}' is not a folder of the repository")
     for scope in plan.scope:
         if (p := path_problem(scope)) is not None:
@@ -178,6 +180,9 @@ def validate_against_tree(
                 files.files.discard(src)
                 files.files.add(clean_paths["engine"])
             files.files.add(clean_paths["driver"])
+    # What apply would refuse later: imports pointed at nothing, headers it cannot write.
+    rewrite_target_problems(plan, files.files, roots, problem)
+    header_problems(plan, files.files, topology, problem)
     if problems:
         raise PlanError(
             f"{plan.file}: the plan cannot run on this tree ({len(problems)} problem"

@@ -22,11 +22,17 @@ PYTHON_SUFFIXES = (".py", ".pyi")
 
 
 class Topology(Protocol):
-    """What the planner needs to know about layers: the folder's layer and audience."""
+    """What the planner needs to know about layers: the folder's layer and audience, whether
+    the project keeps layer headers, and what a header says after a layer."""
+
+    @property
+    def headers(self) -> bool: ...
 
     def folder_layer(self, path: str) -> str | None: ...
 
     def audience(self, path: str) -> str | None: ...
+
+    def layer_description(self, layer: str) -> str | None: ...
 
 
 @dataclass(frozen=True)

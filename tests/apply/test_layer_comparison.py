@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
+from hoc_migrate.core.layers.findings import Finding
 from hoc_migrate.core.plan import DebtEntry, Expectation
 from hoc_migrate.core.verification import (
-    Finding,
     LayerCheck,
     compare_checks,
     expectation_problems,
@@ -16,7 +16,8 @@ TODAY = dt.date(2026, 1, 24)
 
 
 def finding(rule: str, file: str, line: int = 1, module: str | None = None, sev: str = "error"):
-    return Finding(rule, sev, file, line, f"{rule} in {file}", module)
+    subject = module if module is not None else ""
+    return Finding(rule, sev, file, line, 1, f"{rule} in {file}", module, subject=subject)
 
 
 def compare(before, after, *, renames=None, modules=None, debt=()):  # type: ignore[no-untyped-def]

@@ -6,14 +6,13 @@ import datetime as dt
 
 from hoc_migrate.core.certificate import CLEAN, FAILED, LOCKED, render_certificate
 from hoc_migrate.core.changes import ChangeKind, ChangeSet, FileChange
+from hoc_migrate.core.layers.findings import FileInfo, Finding
 from hoc_migrate.core.plan import DebtEntry, Plan, Step
 from hoc_migrate.core.report import render_pr_body
 from hoc_migrate.core.run_summary import RunSummary, StepSummary
 from hoc_migrate.core.verification import (
     CheckOutcome,
     CheckStatus,
-    FileLayer,
-    Finding,
     LayerCheck,
     VerificationReport,
     compare_checks,
@@ -38,18 +37,26 @@ def run(after_findings: tuple[Finding, ...], *, debt=(), checks=()) -> RunSummar
     before = LayerCheck(
         (
             Finding(
-                "HEADER_LOCATION_MISMATCH", "warning", f"{D}/drivers/rules.py", 1, "L5 in drivers"
+                "HEADER_LOCATION_MISMATCH",
+                "warning",
+                f"{D}/drivers/rules.py",
+                1,
+                1,
+                "L5 in drivers",
+                subject="Layer: L5",
             ),
             *after_findings,
         ),
-        {f"{D}/drivers/rules.py": FileLayer("L5")},
+        {f"{D}/drivers/rules.py": FileInfo(f"{D}/drivers/rules.py", "L5")},
     )
     after = LayerCheck(
         after_findings,
         {
-            f"{D}/engines/rules.py": FileLayer("L5"),
-            f"{D}/drivers/bridges.py": FileLayer("L5", hybrid=True),
-            f"{D}/drivers/__init__.py": FileLayer("L6"),
+            f"{D}/engines/rules.py": FileInfo(f"{D}/engines/rules.py", "L5"),
+            f"{D}/drivers/bridges.py": FileInfo(
+                f"{D}/drivers/bridges.py", "L5", hybrid=True, declared_layers=("L5", "L6")
+            ),
+            f"{D}/drivers/__init__.py": FileInfo(f"{D}/drivers/__init__.py", "L6"),
         },
     )
     comparison = compare_checks(
@@ -81,7 +88,14 @@ def run(after_findings: tuple[Finding, ...], *, debt=(), checks=()) -> RunSummar
 
 
 SQL = Finding(
-    "SQLALCHEMY_RUNTIME", "error", f"{D}/drivers/bridges.py", 3, "sqlalchemy", "sqlalchemy"
+    "SQLALCHEMY_RUNTIME",
+    "error",
+    f"{D}/drivers/bridges.py",
+    3,
+    1,
+    "sqlalchemy",
+    "sqlalchemy",
+    subject="sqlalchemy",
 )
 
 

@@ -34,7 +34,8 @@ scope: [{D}]
 steps:
   - rewrite_import:
       from: app.hoc.cus.shop.schemas.order
-      to: app.hoc.cus.shop.schemas.gone
+      to: app.hoc.cus.shop.engines.pricing
+      names: [Order]
 """
 
 BROKEN_FILE = f"{D}/drivers/legacy_calc.py"
@@ -60,7 +61,9 @@ CASES = {
     "unresolved import": (
         UNRESOLVED,
         "FAILED   imports resolve",
-        "from app.hoc.cus.shop.schemas.gone: no module app.hoc.cus.shop.schemas.gone",
+        # (A rewrite to a module that does not exist is refused earlier, by plan validation.)
+        "from app.hoc.cus.shop.engines.pricing import Order: app.hoc.cus.shop.engines.pricing "
+        "has no module or name 'Order'",
     ),
     "failing command": (
         with_verify(f"  command: [{PYTHON}, -c, \"import sys; print('boom'); sys.exit(3)\"]\n"),

@@ -146,8 +146,9 @@ def test_check_loads_no_migration_machinery_yet_every_command_is_listed() -> Non
         [sys.executable, "-c", probe], capture_output=True, text=True, check=True, cwd=ROOT
     )
     commands, heavy = done.stdout.splitlines()
-    assert commands == str(["apply", "check", "demo", "dry-run", "plan", "pr", "report"])
+    names = ["apply", "check", "config", "demo", "dry-run", "init", "plan", "pr", "report"]
+    assert commands == str(names)
     assert heavy == "[]"
     help_text = CliRunner().invoke(app, ["--help"]).stdout
-    for name in ("apply", "check", "demo", "dry-run", "plan", "pr", "report"):
+    for name in names:
         assert name in help_text

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import pytest
 
@@ -122,6 +123,25 @@ def test_baseline_round_trip_survives_a_line_shift_and_catches_new_findings() ->
     assert [(f.rule, f.file.rsplit("/", 1)[1]) for f in grown.errors()] == [
         ("BANNED_NAMING", "new_service.py")
     ]
+
+
+def test_baseline_entries_are_identities_and_version_1_files_still_match() -> None:
+    result = check(FILES)
+    document = json.loads(render_baseline(result.findings))
+    assert document["version"] == 2
+    naming = next(e for e in document["findings"] if e["rule"] == "BANNED_NAMING")
+    # The subject, not the message: rewording a message keeps a baseline valid.
+    assert naming["subject"] == "*_service.py" and "match" not in naming
+    legacy = {
+        "version": 1,
+        "findings": [
+            {"rule": f.rule, "file": f.file, "match": f.module or f.message}
+            for f in result.findings
+        ],
+    }
+    keys = parse_baseline(json.dumps(legacy), "old-baseline.json")
+    held = check(FILES, baseline=keys)
+    assert held.errors() == [] and held.baseline_fixed == 0
 
 
 def test_baseline_counts_fixed_entries() -> None:

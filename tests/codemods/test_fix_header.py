@@ -205,8 +205,9 @@ def test_read_header_returns_the_current_fields() -> None:
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
-        ({"layer": "L9"}, "layer L9 has no display name: give layer_description"),
-        ({"layer": "drivers"}, "'DRIVERS' is not a layer"),
+        ({"layer": "L9"}, "layer L9 has no description to write after it: give one"),
+        ({"layer": "drivers"}, "layer drivers has no description to write after it"),
+        ({"layer": "two words"}, "'two words' is not a layer"),
         ({"layer": "L6", "hybrid": True}, "a HYBRID header is layer L5/L6, not L6"),
         ({"fields": {"Layer": "L6"}}, "set the layer and the HYBRID note with layer="),
     ],
@@ -214,6 +215,17 @@ def test_read_header_returns_the_current_fields() -> None:
 def test_bad_values_are_refused(kwargs: dict[str, object], message: str) -> None:
     with pytest.raises(CodemodRefusal, match=message.replace("(", r"\(").replace(")", r"\)")):
         set_header(DRIVERS_INIT, **kwargs)  # type: ignore[arg-type]
+
+
+def test_a_projects_own_layer_name_is_written_as_given_with_its_description() -> None:
+    before = '"""Orders."""\n'
+    after = set_header(before, layer="services", layer_description="Business rules")
+    assert after == '# Layer: services — Business rules\n\n"""Orders."""\n'
+    # The same layer again changes nothing; another description replaces the old one.
+    assert set_header(after, layer="services") == after
+    assert set_header(after, layer="shop.api", layer_description="HTTP") == (
+        '# Layer: shop.api — HTTP\n\n"""Orders."""\n'
+    )
 
 
 def test_a_block_cannot_be_created_without_a_layer() -> None:

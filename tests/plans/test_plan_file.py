@@ -64,7 +64,7 @@ steps:
       to: b.py
       bogus: 1
   - frobnicate: {x: 1}
-  - fix_header: {path: x.py, layer: L9}
+  - fix_header: {path: x.py, layer: two words}
   - rewrite_import: {from: "not a module", to: app.x}
 """,
         )
@@ -74,8 +74,8 @@ steps:
         "plans/x.yaml:7: step 2 (move): unknown key 'bogus'",
         "plans/x.yaml:8: step 3: unknown step kind 'frobnicate' (expected one of: move, "
         "rewrite_import, fix_header, extract_schema, split_hybrid)",
-        "plans/x.yaml:9: step 4 (fix_header): layer: 'L9' is not a layer (L2, L2.1, L3 ... L7, "
-        "or auto)",
+        "plans/x.yaml:9: step 4 (fix_header): layer: 'two words' is not a layer name (L2, L2.1, "
+        "... L7, a layer of the project, or auto)",
         "plans/x.yaml:10: step 5 (rewrite_import): from: 'not a module' is not a dotted module "
         "name (like app.services.connectors)",
     ]

@@ -5,14 +5,13 @@ facts, and everything below decides from those facts.
 """
 
 from hoc_migrate.core.layers.catalogue import ERROR, RULES, WARNING, RuleInfo
-from hoc_migrate.core.layers.config import CONFIG_KEYS_DOC, CheckConfig, DebtEntry
+from hoc_migrate.core.layers.config import CheckConfig, DebtEntry
 from hoc_migrate.core.layers.findings import FileInfo, Finding, Status
 from hoc_migrate.core.layers.header import Header, parse_header
 from hoc_migrate.core.layers.result import CheckResult, CheckStats, ResultDiff, diff_results
 from hoc_migrate.core.layers.topology import Location, Topology
 
 __all__ = [
-    "CONFIG_KEYS_DOC",
     "ERROR",
     "RULES",
     "WARNING",

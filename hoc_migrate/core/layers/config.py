@@ -1,174 +1,155 @@
-"""The checker's configuration: values and the embedded HOC defaults (a HOC tree needs no
-configuration). `config_validation.config_from_mapping` builds one from a TOML table.
+"""The checker's configuration: values, the HOC preset's defaults and a project's own layers.
+
+`config_validation.config_from_mapping` builds one from a TOML table; `config_keys` documents
+every key (docs/configuration.md is generated from it).
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from typing import Any
 
+from hoc_migrate.core.layers import presets
+from hoc_migrate.core.layers.contracts import Contract, UnsupportedContract
+from hoc_migrate.core.layers.debt import DebtEntry
+from hoc_migrate.core.layers.layering import LayerGroup, layer_matrix, layer_names, layer_pattern
 from hoc_migrate.core.modules import normalize_root
 
-CONFIG_KEYS_DOC = """\
-[tool.hoc-migrate]            # in pyproject.toml; a hoc-migrate.toml holds the same keys at top level
-source_roots = ["backend"]    # folders on sys.path, relative to the config file (default: found)
-hoc_packages = ["app/hoc", "app/houseofcards"]   # the HOC package(s): header, naming, legacy rules
-audience_folders = {cus = "CUSTOMER", customer = "CUSTOMER", fdr = "FOUNDER", ...}
-legacy_namespaces = ["app.services"]            # LEGACY_IMPORT
-banned_patterns = ["*_service.py"]              # BANNED_NAMING (file-name globs)
-layer_folders = {"<hoc>/**/engines" = "L5", ...}        # replaces the default folder table
-extra_layer_folders = {"<hoc>/**/L4_jobs" = "L4"}       # checked before the table above
-allowed_imports = {L5 = ["L5", "L6"], ...}      # rows replace the default matrix's rows
-runtime_banned_modules = ["sqlalchemy", "sqlmodel"]     # SQLALCHEMY_RUNTIME: which modules
-runtime_banned_layers = ["L4", "L5"]                    # SQLALCHEMY_RUNTIME: in which layers
-db_modules = ["sqlalchemy", "sqlmodel", "asyncpg", ...] # "does database work" (HEADER_CLAIM)
-http_modules = ["fastapi", "starlette"]                 # "handles HTTP" (HEADER_CLAIM)
-type_checking_exempt = ["SQLALCHEMY_RUNTIME"]   # rules that `if TYPE_CHECKING:` imports skip
-severity = {CROSS_DOMAIN = "error", MISSING_HEADER = "off"}   # error | warning | off
-baseline = ".hoc-migrate/baseline.json"        # relative to the config file
-cache = true                                   # the facts cache in <repo>/.hoc-migrate/cache
+__all__ = ["DEFAULT_BASELINE", "CheckConfig", "DebtEntry", "preset_defaults"]
 
-[[tool.hoc-migrate.debt]]     # accepted debt: reported, does not fail the run until it expires
-path = "backend/app/hoc/cus/integrations/drivers/bridges.py"   # a path or glob ('**' spans folders)
-rules = ["SQLALCHEMY_RUNTIME"]                 # or ["*"]
-reason = "HYBRID file, split pending M25"      # required
-ticket = "HOC-123"                             # optional
-milestone = "M25"                              # optional
-expires = 2026-06-30                           # optional TOML date; after it the run fails
-
-Folder patterns: segments separated by '/', matched against the end of a file's folder path;
-'*' and '?' match within one segment, '**' any number of segments, '<hoc>' one of the HOC
-packages and '<audience>' one of the audience folders. The deepest matching folder wins; for
-one folder, the first matching pattern (extra_layer_folders first).
-"""
-
-LAYER_RE = re.compile(r"^L\d+(?:\.\d+)?$")
-
-DEFAULT_HOC_PACKAGES = ("app/hoc", "app/houseofcards")
-DEFAULT_AUDIENCE_FOLDERS: Mapping[str, str] = {
-    "cus": "CUSTOMER",
-    "customer": "CUSTOMER",
-    "fdr": "FOUNDER",
-    "founder": "FOUNDER",
-    "int": "INTERNAL",
-    "internal": "INTERNAL",
-}
-DEFAULT_LEGACY_NAMESPACES = ("app.services",)
-DEFAULT_BANNED_PATTERNS = ("*_service.py",)
-
-# Both folder-naming generations; most specific first where two could match the same folder.
-DEFAULT_LAYER_FOLDERS: tuple[tuple[str, str], ...] = (
-    ("<hoc>/api/facades", "L2.1"),
-    ("<hoc>/api/<audience>", "L2"),
-    ("<hoc>/**/adapters", "L3"),
-    ("<hoc>/**/L3_adapters", "L3"),
-    ("<hoc>/**/L3_mcp", "L3"),
-    ("<hoc>/**/general/runtime", "L4"),
-    ("<hoc>/**/general/L4_runtime", "L4"),
-    ("<hoc>/**/engines", "L5"),
-    ("<hoc>/**/workers", "L5"),
-    ("<hoc>/**/schemas", "L5"),
-    ("<hoc>/**/L5_engines", "L5"),
-    ("<hoc>/**/L5_schemas", "L5"),
-    ("<hoc>/**/L5_*", "L5"),
-    ("<hoc>/**/drivers", "L6"),
-    ("<hoc>/**/L6_drivers", "L6"),
-    ("app/models", "L7"),
-    ("app/<audience>/models", "L7"),
-    # The legacy tree outside the HOC package.
-    ("app/services", "L4"),
-    ("app/adapters", "L3"),
-    ("app/worker*", "L5"),
-    ("app/auth", "L6"),
-    ("app/db", "L6"),
-    ("app/api", "L2"),
-)
-
-DEFAULT_ALLOWED_IMPORTS: Mapping[str, tuple[str, ...]] = {
-    "L2.1": ("L2.1", "L2"),
-    "L2": ("L2", "L3"),
-    "L3": ("L3", "L4", "L5", "L6"),
-    "L4": ("L4", "L5", "L6"),
-    "L5": ("L5", "L6"),
-    "L6": ("L6", "L7"),
-    "L7": ("L7",),
-}
-DEFAULT_RUNTIME_BANNED_MODULES = ("sqlalchemy", "sqlmodel")
-DEFAULT_RUNTIME_BANNED_LAYERS = ("L4", "L5")
-DEFAULT_DB_MODULES = (
-    "sqlalchemy",
-    "sqlmodel",
-    "asyncpg",
-    "psycopg",
-    "psycopg2",
-    "aiosqlite",
-    "sqlite3",
-    "databases",
-    "pymongo",
-    "motor",
-)
-DEFAULT_HTTP_MODULES = ("fastapi", "starlette")
-DEFAULT_TYPE_CHECKING_EXEMPT = ("SQLALCHEMY_RUNTIME",)
 DEFAULT_BASELINE = ".hoc-migrate/baseline.json"
-
-
-@dataclass(frozen=True)
-class DebtEntry:
-    """Accepted technical debt: findings it covers are reported but do not fail the run."""
-
-    path: str  # repo-relative path or glob
-    rules: tuple[str, ...]  # rule names, or ("*",)
-    reason: str
-    ticket: str | None = None
-    milestone: str | None = None
-    expires: dt.date | None = None
-    index: int = 0  # position in the configuration, for messages
-
-    def label(self) -> str:
-        extra = ", ".join(x for x in (self.ticket, self.milestone) if x)
-        return f"debt #{self.index + 1} ({self.path}: {', '.join(self.rules)}" + (
-            f"; {extra})" if extra else ")"
-        )
-
-    def is_expired(self, today: dt.date) -> bool:
-        return self.expires is not None and self.expires < today
+DEFAULT_TYPE_CHECKING_EXEMPT = ("SQLALCHEMY_RUNTIME",)
 
 
 @dataclass(frozen=True)
 class CheckConfig:
-    """Everything the layer check needs to know about a project. Paths are repo-relative."""
+    """Everything the layer check needs to know about a project. Paths are repo-relative.
 
+    The defaults are the HOC preset's (see `preset_defaults` for a project without it)."""
+
+    preset: str = presets.HOC  # "hoc" | "none"
+    hoc_generation: str = presets.AUTO  # HOC: "v1" | "v2" | "auto" (from the checked tree)
     source_roots: tuple[str, ...] = ()  # () = find them from the imports
-    hoc_packages: tuple[str, ...] = DEFAULT_HOC_PACKAGES
+    layers: tuple[LayerGroup, ...] = ()  # the project's own layers, top first
+    hoc_packages: tuple[str, ...] = presets.HOC_PACKAGES
     audience_folders: Mapping[str, str] = field(
-        default_factory=lambda: dict(DEFAULT_AUDIENCE_FOLDERS)
+        default_factory=lambda: dict(presets.AUDIENCE_FOLDERS)
     )
-    legacy_namespaces: tuple[str, ...] = DEFAULT_LEGACY_NAMESPACES
-    banned_patterns: tuple[str, ...] = DEFAULT_BANNED_PATTERNS
-    layer_folders: tuple[tuple[str, str], ...] = DEFAULT_LAYER_FOLDERS
-    allowed_imports: Mapping[str, tuple[str, ...]] = field(
-        default_factory=lambda: dict(DEFAULT_ALLOWED_IMPORTS)
+    shared_domains: tuple[str, ...] = presets.SHARED_DOMAINS
+    legacy_namespaces: tuple[str, ...] = presets.LEGACY_NAMESPACES
+    banned_patterns: tuple[str, ...] = presets.BANNED_PATTERNS
+    layer_folders: tuple[tuple[str, str], ...] = presets.LAYER_FOLDERS
+    layer_descriptions: Mapping[str, str] = field(
+        default_factory=lambda: dict(presets.LAYER_DESCRIPTIONS)
     )
-    runtime_banned_modules: tuple[str, ...] = DEFAULT_RUNTIME_BANNED_MODULES
-    runtime_banned_layers: tuple[str, ...] = DEFAULT_RUNTIME_BANNED_LAYERS
-    db_modules: tuple[str, ...] = DEFAULT_DB_MODULES
-    http_modules: tuple[str, ...] = DEFAULT_HTTP_MODULES
+    # Rows replacing the preset's (or the `layers` list's) rows of the import matrix.
+    allowed_imports: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    # Folders a layer may import whatever their layer; None: the preset's.
+    allowed_import_folders: Mapping[str, tuple[str, ...]] | None = None
+    headers: bool = True  # files declare their layer in a header; moves keep headers right
+    runtime_banned_modules: tuple[str, ...] = presets.RUNTIME_BANNED_MODULES
+    runtime_banned_layers: tuple[str, ...] = presets.RUNTIME_BANNED_LAYERS
+    db_modules: tuple[str, ...] = presets.DB_MODULES
+    http_modules: tuple[str, ...] = presets.HTTP_MODULES
     type_checking_exempt: frozenset[str] = frozenset(DEFAULT_TYPE_CHECKING_EXEMPT)
     severity: Mapping[str, str] = field(default_factory=dict)
     debt: tuple[DebtEntry, ...] = ()
     baseline: str | None = None
     cache: bool = True
+    import_linter: bool = True  # read the project's import-linter contracts
+    contracts: tuple[Contract, ...] = ()
+    unsupported_contracts: tuple[UnsupportedContract, ...] = ()
     origin: str | None = None  # repo-relative path of the file it came from (None: defaults)
+    # Where each value came from (`config show`): key -> "pyproject.toml", "preset hoc", ...
+    origins: Mapping[str, str] = field(default_factory=dict, compare=False)
+
+    # -- the preset -------------------------------------------------------------------------
+    @property
+    def is_hoc(self) -> bool:
+        return self.preset == presets.HOC
+
+    @property
+    def generation(self) -> str | None:
+        """The HOC generation the rules follow ("v1" until a tree says "v2"); None without
+        the preset."""
+        if not self.is_hoc:
+            return None
+        return presets.V2 if self.hoc_generation == presets.V2 else presets.V1
+
+    @property
+    def patterns_match_modules(self) -> bool:
+        """A project's own layer patterns name folders or modules (`shop/models` is the
+        folder or `models.py`); the HOC folder table names folders only."""
+        return not self.is_hoc
+
+    # -- layers ------------------------------------------------------------------------------
+    @property
+    def import_matrix(self) -> dict[str, tuple[str, ...]]:
+        """What each layer may import."""
+        if self.layers:
+            base = layer_matrix(self.layers)
+        elif self.is_hoc:
+            base = dict(presets.allowed_imports(self.generation or presets.V1))
+        else:
+            base = {}
+        return {**base, **self.allowed_imports}
+
+    @property
+    def import_folders(self) -> Mapping[str, tuple[str, ...]]:
+        """Folders each layer may import whatever their layer."""
+        if self.allowed_import_folders is not None:
+            return self.allowed_import_folders
+        if self.is_hoc:
+            return presets.allowed_import_folders(self.generation or presets.V1)
+        return {}
 
     @property
     def known_layers(self) -> frozenset[str]:
-        layers = set(self.allowed_imports)
-        for targets in self.allowed_imports.values():
+        layers = set(layer_names(self.layers))
+        for layer, targets in self.import_matrix.items():
+            layers.add(layer)
             layers.update(targets)
         layers.update(layer for _, layer in self.layer_folders)
         return frozenset(layers)
 
+    def layer_order(self) -> tuple[str, ...]:
+        """The known layers, top first where the configuration gives an order."""
+        listed = layer_names(self.layers) or tuple(self.import_matrix)
+        rest = sorted(self.known_layers - set(listed))
+        return (*listed, *rest)
+
+    def description(self, layer: str) -> str | None:
+        return self.layer_descriptions.get(layer)
+
+    # -- derived configurations ----------------------------------------------------------------
     def with_source_roots(self, roots: Sequence[str]) -> CheckConfig:
         return replace(self, source_roots=tuple(normalize_root(r) for r in roots))
+
+    def with_generation(self, generation: str) -> CheckConfig:
+        return replace(self, hoc_generation=generation)
+
+
+def own_layer_folders(groups: Sequence[LayerGroup]) -> tuple[tuple[str, str], ...]:
+    """Each listed layer's own pattern (its name as a folder or module path)."""
+    return tuple((layer_pattern(name), name) for name in layer_names(groups))
+
+
+def preset_defaults(preset: str) -> dict[str, Any]:
+    """The values a preset sets (the dataclass defaults are the HOC preset's)."""
+    if preset == presets.HOC:
+        return {"preset": presets.HOC}
+    return {
+        "preset": presets.NONE,
+        "hoc_generation": presets.AUTO,
+        "hoc_packages": (),
+        "audience_folders": {},
+        "shared_domains": (),
+        "legacy_namespaces": (),
+        "banned_patterns": (),
+        "layer_folders": (),
+        "layer_descriptions": {},
+        "allowed_import_folders": None,
+        "headers": False,
+        "runtime_banned_layers": (),
+    }

@@ -15,7 +15,7 @@ from hoc_migrate.core.layers.header import NO_HEADER, Header
 from hoc_migrate.core.layers.suppressions import Suppression
 
 #: Bump when the facts' shape or the scanner's behaviour changes: old cache entries are ignored.
-FACTS_VERSION = 1
+FACTS_VERSION = 2
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""The HOC header block (`# Layer: L6 — Drivers`, `# AUDIENCE: CUSTOMER`, ...) read from text.
+"""The header block (`# Layer: L6 — Drivers`, `# AUDIENCE: CUSTOMER`, ...) read from text.
 
 Only the leading comment block counts: `#` lines (and blank lines) at the very top of the
 file, within the first 50 lines. A `# Layer:` line inside a docstring is not a header.
@@ -11,12 +11,22 @@ from dataclasses import dataclass
 
 HEADER_LINES = 50
 
-# Column 0, case-insensitive: `# Layer: L5`, `#layer: l2.1 — Facade`, `# Layer: L5/L6 — HYBRID`.
+# Column 0, case-insensitive: `# Layer: L5`, `#layer: l2.1 — Facade`, `# Layer: L5/L6 — HYBRID`,
+# and a project's own names: `# Layer: services — Business rules`.
+_NAME = r"[A-Za-z_][\w\-]*(?:\.[\w\-]+)*"
 _LAYER_RE = re.compile(
-    r"#[ \t]*layer[ \t]*:[ \t]*(?P<first>L\d+(?:\.\d+)?)"
-    r"(?P<more>(?:[ \t]*/[ \t]*L\d+(?:\.\d+)?)*)(?P<rest>.*)$",
+    rf"#[ \t]*layer[ \t]*:[ \t]*(?P<first>{_NAME})"
+    rf"(?P<more>(?:[ \t]*/[ \t]*{_NAME})*)(?P<rest>.*)$",
     re.IGNORECASE,
 )
+_HOC_LAYER_RE = re.compile(r"L\d+(?:\.\d+)?", re.IGNORECASE)
+
+
+def _layer_name(text: str) -> str:
+    """HOC layer names in capitals (`l5` is L5); a project's own names as written."""
+    return text.upper() if _HOC_LAYER_RE.fullmatch(text) else text
+
+
 _FIELD_RE = re.compile(
     r"#(?P<pad>[ \t]*)(?P<key>[A-Za-z][A-Za-z0-9 _/\-]*?)[ \t]*:[ \t]*(?P<value>.*)$"
 )
@@ -85,7 +95,7 @@ def parse_header(text: str) -> Header:
             match = _LAYER_RE.match(line)
             if match is not None:
                 more = [m.strip() for m in match["more"].split("/") if m.strip()]
-                layers = tuple(x.upper() for x in (match["first"], *more))
+                layers = tuple(_layer_name(x) for x in (match["first"], *more))
                 layer = layers[0]
                 rest = match["rest"].strip()
                 hybrid = len(layers) > 1 or "HYBRID" in rest.upper()

@@ -12,7 +12,7 @@ from typing import Any
 
 from hoc_migrate import __version__
 from hoc_migrate.core.layers.catalogue import ERROR, RULES
-from hoc_migrate.core.layers.findings import Finding, Status
+from hoc_migrate.core.layers.findings import FileInfo, Finding, Status
 from hoc_migrate.core.layers.result import CheckResult
 
 TOOL_NAME = "hoc-migrate"
@@ -95,6 +95,7 @@ def _finding_json(f: Finding) -> dict[str, Any]:
         "col": f.col,
         "message": f.message,
         "module": f.module,
+        "subject": f.subject,
         "status": str(f.status),
         "note": f.note,
     }
@@ -118,19 +119,22 @@ def render_json(result: CheckResult) -> str:
         "stale_debt": [_debt_json(e) for e in result.stale_debt],
         "baseline_fixed": result.baseline_fixed,
         "layer_distribution": result.layer_distribution(),
-        "files": {
-            path: {
-                "layer": info.layer,
-                "source": info.layer_source,
-                "hybrid": info.hybrid,
-                "audience": info.audience,
-                "domain": info.domain,
-                "header": dict(info.header_fields),
-            }
-            for path, info in sorted(result.files.items())
-        },
+        "files": {path: _file_json(info) for path, info in sorted(result.files.items())},
     }
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+def _file_json(info: FileInfo) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "layer": info.layer,
+        "source": info.layer_source,
+        "hybrid": info.hybrid,
+        "header": dict(info.header_fields),
+    }
+    if info.hoc:  # where a file sits in the HOC topology
+        data["audience"] = info.audience
+        data["domain"] = info.domain
+    return data
 
 
 def _debt_json(entry: Any) -> dict[str, Any]:
@@ -150,7 +154,10 @@ def _fingerprint(f: Finding) -> str:
 
 def render_sarif(result: CheckResult, *, version: str = __version__) -> str:
     """SARIF 2.1.0: one run, every rule described, held findings as suppressed results."""
-    rule_ids = list(RULES)
+    # The rules this configuration can report (a project without headers is not told of
+    # header rules), and every rule a finding names.
+    named = set(result.stats.rules or RULES) | {f.rule for f in result.findings}
+    rule_ids = [name for name in RULES if name in named]
     rules = [
         {
             "id": rule.name,
@@ -158,7 +165,7 @@ def render_sarif(result: CheckResult, *, version: str = __version__) -> str:
             "shortDescription": {"text": rule.summary},
             "defaultConfiguration": {"level": "error" if rule.severity == ERROR else "warning"},
         }
-        for rule in RULES.values()
+        for rule in (RULES[name] for name in rule_ids)
     ]
     results: list[dict[str, Any]] = []
     for f in sorted(result.findings, key=_sort_key):
@@ -175,7 +182,7 @@ def render_sarif(result: CheckResult, *, version: str = __version__) -> str:
                     }
                 }
             ],
-            "partialFingerprints": {"hocMigrateKey/v1": _fingerprint(f)},
+            "partialFingerprints": {"hocMigrateKey/v2": _fingerprint(f)},
         }
         if f.module is not None:
             item["properties"] = {"module": f.module}

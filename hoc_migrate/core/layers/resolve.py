@@ -60,6 +60,13 @@ class Namespaces:
         return isinstance(module, str) and (module in self.names or module.startswith(self._dotted))
 
 
+def imported_modules(fact: ImportFact) -> tuple[str, ...]:
+    """The absolute module names a statement mentions as written (no resolution)."""
+    if not fact.is_from:
+        return fact.names
+    return (fact.module,) if fact.level == 0 and fact.module else ()
+
+
 def import_targets(
     fact: ImportFact,
     importer_module: str | None,

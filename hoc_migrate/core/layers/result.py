@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from hoc_migrate.core.layers.catalogue import ERROR
 from hoc_migrate.core.layers.config import DebtEntry
-from hoc_migrate.core.layers.findings import FileInfo, Finding, Status
+from hoc_migrate.core.layers.findings import FileInfo, Finding, Renames, Status, match_findings
 
 
 @dataclass(frozen=True)
@@ -21,6 +21,7 @@ class CheckStats:
     workers: int = 1  # processes that parsed
     source_roots: tuple[str, ...] = ()
     roots_discovered: bool = False
+    rules: tuple[str, ...] = ()  # the rules the configuration gives a meaning (in catalogue order)
 
 
 @dataclass(frozen=True)
@@ -79,13 +80,6 @@ class ResultDiff:
         return [f for f in self.removed if f.is_error]
 
 
-def _renamed(module: str, renames: Mapping[str, str]) -> str:
-    for old in sorted(renames, key=len, reverse=True):
-        if module == old or module.startswith(old + "."):
-            return renames[old] + module[len(old) :]
-    return module
-
-
 def diff_results(
     before: CheckResult,
     after: CheckResult,
@@ -93,30 +87,10 @@ def diff_results(
     file_renames: Mapping[str, str] | None = None,
     module_renames: Mapping[str, str] | None = None,
 ) -> ResultDiff:
-    """Which findings a change adds and removes, matched like the baseline (rule, file,
-    imported module or message; never the line). `file_renames`/`module_renames` map the
-    before-names to the after-names so that a moved file's findings still match."""
-    files = file_renames or {}
-    modules = module_renames or {}
-
-    def before_key(f: Finding) -> tuple[str, str, str]:
-        rule, file, match = f.key()
-        if f.module is not None:
-            match = _renamed(match, modules)
-        return rule, files.get(file, file), match
-
-    remaining = Counter(before_key(f) for f in before.findings)
-    added: list[Finding] = []
-    for finding in after.findings:
-        key = finding.key()
-        if remaining[key] > 0:
-            remaining[key] -= 1
-        else:
-            added.append(finding)
-    removed: list[Finding] = []
-    for finding in before.findings:
-        key = before_key(finding)
-        if remaining[key] > 0:
-            remaining[key] -= 1
-            removed.append(finding)
-    return ResultDiff(tuple(added), tuple(removed))
+    """Which findings a change adds and removes, matched by identity (rule, file, subject;
+    never the line or the message). `file_renames`/`module_renames` map the before-names to
+    the after-names so that a moved file's findings still match."""
+    match = match_findings(
+        before.findings, after.findings, Renames(file_renames or {}, module_renames or {})
+    )
+    return ResultDiff(match.added, match.removed)

@@ -1,4 +1,6 @@
-"""The rules of the layer check (spec section 4), evaluated from one file's facts.
+"""The rules of the layer check, evaluated from one file's facts: imports (the layer matrix,
+the project's import-linter contracts, legacy and runtime-banned modules, domains), naming,
+and the header rules (header_rules.py).
 
 Pure: the caller hands in the facts, the module index and the headers of imported files.
 """
@@ -9,30 +11,31 @@ import fnmatch
 from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass
 
+from hoc_migrate.core.errors import ConfigError, Problem
+from hoc_migrate.core.layers import presets
 from hoc_migrate.core.layers.catalogue import ERROR, OFF, RULES, WARNING
 from hoc_migrate.core.layers.config import CheckConfig
+from hoc_migrate.core.layers.contracts import (
+    breach,
+    missing_layers,
+    unlisted_layers,
+)
 from hoc_migrate.core.layers.facts import FileFacts, ImportFact
 from hoc_migrate.core.layers.findings import FileInfo, Finding
 from hoc_migrate.core.layers.header import Header
-from hoc_migrate.core.layers.resolve import ModuleIndex, Namespaces, import_targets
+from hoc_migrate.core.layers.header_rules import claim_rules, header_rules
+from hoc_migrate.core.layers.resolve import (
+    ModuleIndex,
+    Namespaces,
+    import_targets,
+    imported_modules,
+)
 from hoc_migrate.core.layers.topology import Location, Topology
 
-LAYER_NAMES = {
-    "L2.1": "facade",
-    "L2": "product API",
-    "L3": "adapter",
-    "L4": "runtime",
-    "L5": "domain engine",
-    "L6": "driver",
-    "L7": "model",
-}
+__all__ = ["LayerRules", "imported_modules"]
 
-
-def imported_modules(fact: ImportFact) -> tuple[str, ...]:
-    """The absolute module names a statement mentions as written (no resolution)."""
-    if not fact.is_from:
-        return fact.names
-    return (fact.module,) if fact.level == 0 and fact.module else ()
+#: V2: an L5 or L6 module never imports another domain's L5 or L6 (DOMAIN-002, DOMAIN-003).
+_DOMAIN_LAYERS = ("L5", "L6")
 
 
 @dataclass(frozen=True)
@@ -63,8 +66,11 @@ class LayerRules:
         self.enabled = frozenset(
             r for r in selected if r in RULES and config.severity.get(r) != OFF
         )
-        self._known = config.known_layers
-        self._allowed = {k: frozenset(v) for k, v in config.allowed_imports.items()}
+        self.known = config.known_layers
+        self._canonical = {layer.lower(): layer for layer in self.known}
+        self.matrix = config.import_matrix
+        self._allowed = {k: frozenset(v) for k, v in self.matrix.items()}
+        self._folders = {k: topology.folder_set(v) for k, v in config.import_folders.items()}
         self.legacy = Namespaces(config.legacy_namespaces)
         self.runtime_banned = Namespaces(config.runtime_banned_modules)
         self.db_modules = Namespaces(config.db_modules)
@@ -73,19 +79,23 @@ class LayerRules:
 
     # -- layers -----------------------------------------------------------------------
     def header_layer(self, header: Header) -> str | None:
-        return header.layer if header.layer in self._known else None
+        """The layer a header declares, when the project keeps headers and it is known."""
+        if not self.config.headers or header.layer is None:
+            return None
+        return self._canonical.get(header.layer.lower())
 
     def file_info(self, path: str, header: Header) -> FileInfo:
         location = self.topology.locate(path)
         header_layer = self.header_layer(header)
         layer = header_layer or location.folder_layer
         source = "header" if header_layer else ("folder" if layer else None)
+        declared = tuple(self._canonical.get(x.lower(), x) for x in header.layers)
         return FileInfo(
             path=path,
             layer=layer,
             layer_source=source,
             hybrid=header.hybrid and header_layer is not None,
-            declared_layers=header.layers,
+            declared_layers=declared if header_layer else (),
             header_layer=header_layer,
             folder_layer=location.folder_layer,
             hoc=location.hoc,
@@ -112,14 +122,87 @@ class LayerRules:
         self._targets[module] = found
         return found
 
+    def may_import(self, layer: str, target: Target) -> bool:
+        """The matrix, then the folders the layer may import whatever their layer."""
+        if target.layer in self._allowed.get(layer, frozenset()):
+            return True
+        folders = self._folders.get(layer)
+        return folders is not None and target.path is not None and folders.contains(target.path)
+
     # -- evaluation -------------------------------------------------------------------
     def check(self, path: str, facts: FileFacts) -> tuple[list[Finding], FileInfo]:
         info = self.file_info(path, facts.header)
-        run = _FileRun(self, path, facts, info, self.topology.locate(path))
+        run = FileRun(self, path, facts, info, self.topology.locate(path))
         return list(run.findings()), info
 
+    def contract_findings(self, checked: Collection[str]) -> list[Finding]:
+        """The findings about the contracts themselves: unsupported contract types, and the
+        modules an `exhaustive` contract does not list (in the checked files)."""
+        found: list[Finding] = []
+        if "UNSUPPORTED_CONTRACT" in self.enabled:
+            for u in self.config.unsupported_contracts:
+                message = (
+                    f"contract '{u.name}' is of type {u.kind}, which hoc-migrate does not "
+                    "check (lint-imports does): only layers, forbidden and independence"
+                )
+                found.append(
+                    self._finding(
+                        "UNSUPPORTED_CONTRACT", WARNING, u.origin, u.line, message, u.name
+                    )
+                )
+        if "UNLISTED_LAYER" in self.enabled:
+            modules = self._all_modules()
+            for contract in self.config.contracts:
+                for module in unlisted_layers(contract, modules):
+                    path = self._module_path(module)
+                    if path in checked:
+                        message = (
+                            f"{module} is in no layer of {contract.label()}, which is "
+                            "exhaustive: list it as a layer or in exhaustive_ignores"
+                        )
+                        found.append(
+                            self._finding("UNLISTED_LAYER", ERROR, path, 1, message, module)
+                        )
+        return found
 
-class _FileRun:
+    def check_contract_layers(self) -> None:
+        """Raise ConfigError naming every layer module a contract needs that does not exist
+        (as lint-imports refuses to run)."""
+        modules = self._all_modules()
+        problems = [
+            Problem(
+                f"{c.label()}: layer module {m} does not exist "
+                "(an optional layer is written in parentheses: (name))",
+                file=c.origin,
+                line=c.line or None,
+            )
+            for c in self.config.contracts
+            for m in missing_layers(c, modules)
+        ]
+        if problems:
+            raise ConfigError(
+                "the import-linter contracts name modules the tree does not have",
+                problems,
+                hint="check source_roots (`hoc-migrate config show`) and the contracts",
+            )
+
+    def _all_modules(self) -> set[str]:
+        return set(self.index.modules) | set(self.index.namespaces)
+
+    def _module_path(self, module: str) -> str:
+        path = self.index.modules.get(module)
+        if path is not None:
+            return path
+        return self.index.namespaces.get(module, module.replace(".", "/"))
+
+    def _finding(
+        self, rule: str, severity: str, file: str, line: int, message: str, subject: str
+    ) -> Finding:
+        severity = self.config.severity.get(rule, severity)
+        return Finding(rule, severity, file, max(line, 1), 1, message, subject=subject)
+
+
+class FileRun:
     """The rules for one file."""
 
     def __init__(
@@ -134,6 +217,9 @@ class _FileRun:
         self.header = facts.header
         self.name = path.rpartition("/")[2]
         self.is_init = self.name == "__init__.py"
+        # The files the package rules (headers, naming, legacy imports) apply to: those of
+        # the HOC packages, or, without them, every file in a layer.
+        self.managed = location.hoc if self.config.hoc_packages else info.layer is not None
 
     def emit(
         self,
@@ -144,7 +230,10 @@ class _FileRun:
         message: str,
         module: str | None = None,
         end_line: int = 0,
+        subject: str = "",
     ) -> Iterator[Finding]:
+        """One finding; `subject` is what it is about in the file (an import finding's is
+        its module): with rule and file, its identity (see findings.py)."""
         if rule not in self.r.enabled:
             return
         override = self.config.severity.get(rule)
@@ -157,6 +246,7 @@ class _FileRun:
             message=message,
             module=module,
             end_line=max(end_line, line),
+            subject=module if module is not None else subject,
         )
 
     def findings(self) -> Iterator[Finding]:
@@ -164,80 +254,46 @@ class _FileRun:
             error = self.facts.parse_error
             yield from self.emit("PARSE_ERROR", ERROR, error.line, error.col, error.message)
         yield from self.suppression_problems()
-        if self.location.hoc:
-            yield from self.header_rules()
+        if self.managed:
+            if self.config.headers:
+                yield from header_rules(self)
             yield from self.naming()
         if self.facts.parse_error is None:
             yield from self.import_rules()
-            if self.location.hoc and self.info.header_layer and not self.is_init:
-                yield from self.claim_rules()
+            if self.config.is_hoc and self.info.header_layer and not self.is_init:
+                yield from claim_rules(self)
 
     def suppression_problems(self) -> Iterator[Finding]:
         for s in self.facts.suppressions:
             unknown = [rule for rule in s.rules if rule not in RULES]
+            subject = f"ignore[{', '.join(s.rules)}]"
             if s.problem is not None:
-                yield from self.emit("BAD_SUPPRESSION", ERROR, s.line, 1, s.problem)
+                yield from self.emit(
+                    "BAD_SUPPRESSION", ERROR, s.line, 1, s.problem, subject=subject
+                )
             elif unknown:
                 message = f"suppression names unknown rule(s): {', '.join(unknown)}"
-                yield from self.emit("BAD_SUPPRESSION", ERROR, s.line, 1, message)
-
-    # -- header, naming, audience -------------------------------------------------------
-    def header_rules(self) -> Iterator[Finding]:
-        header, info = self.header, self.info
-        if info.header_layer is None and not self.facts.empty:
-            if header.layer is not None:
-                message = (
-                    f"header declares {header.layer}, which is not a layer of the topology "
-                    f"({', '.join(sorted(self.r._known))})"
-                )
-            elif info.folder_layer:
-                message = f"no `# Layer:` header (the folder says {info.folder_layer})"
-            else:
-                message = "no `# Layer:` header and no layer folder: the file is not layer-checked"
-            yield from self.emit("MISSING_HEADER", WARNING, header.layer_line or 1, 1, message)
-        declared, folder_layer = info.header_layer, info.folder_layer
-        hybrid_fits = info.hybrid and folder_layer in header.layers
-        if declared and folder_layer and declared != folder_layer and not hybrid_fits:
-            folder, _ = self.r.topology.layer_folder(self.path)
-            severity = ERROR if declared in ("L2", "L2.1") and folder_layer == "L5" else WARNING
-            shown = "/".join(header.layers) if info.hybrid else declared
-            name = (folder or "").rpartition("/")[2]
-            message = f"header declares {shown} but the folder {name}/ is {folder_layer}" + (
-                " (a package's header declares its folder's layer)" if self.is_init else ""
-            )
-            yield from self.emit(
-                "HEADER_LOCATION_MISMATCH", severity, header.layer_line, 1, message
-            )
-        if header.audience and self.location.audience:
-            word = header.audience.split()[0].strip(",;:") if header.audience.split() else ""
-            said = self.r.topology.audience_name(word)
-            if said != self.location.audience:
-                message = (
-                    f"header says AUDIENCE: {header.audience} but the file is under "
-                    f"{self.location.audience_folder}/ ({self.location.audience})"
-                )
-                yield from self.emit("AUDIENCE_MISMATCH", ERROR, header.audience_line, 1, message)
+                yield from self.emit("BAD_SUPPRESSION", ERROR, s.line, 1, message, subject=subject)
 
     def naming(self) -> Iterator[Finding]:
         for pattern in self.config.banned_patterns:
             if fnmatch.fnmatchcase(self.name, pattern):
-                message = (
-                    f"file name {self.name} matches the banned pattern {pattern} "
-                    "(name engines *_engine.py and drivers *_driver.py)"
-                )
-                yield from self.emit("BANNED_NAMING", ERROR, 1, 1, message)
+                hint = f" ({presets.NAMING_HINT})" if self.config.is_hoc else ""
+                message = f"file name {self.name} matches the banned pattern {pattern}{hint}"
+                yield from self.emit("BANNED_NAMING", ERROR, 1, 1, message, subject=pattern)
                 return
 
     # -- imports ------------------------------------------------------------------------
     def import_rules(self) -> Iterator[Finding]:
         module = self.r.index.module_of(self.path)
         layer = self.info.layer
-        allowed = self.r._allowed.get(layer) if layer else None
+        checked = layer is not None and layer in self.r.matrix
         banned_here = layer in self.config.runtime_banned_layers
+        contracts = self.config.contracts if module is not None else ()
         for fact in self.facts.imports:
             targets = import_targets(fact, module, self.is_init, self.r.index, self.r.legacy)
             for name in targets:
-                if self.location.hoc and name in self.r.legacy:
+                if self.managed and name in self.r.legacy:
                     message = f"import of legacy namespace: {name}"
                     yield from self.emit_import(fact, name, "LEGACY_IMPORT", ERROR, message)
                 if banned_here and name in self.r.runtime_banned:
@@ -248,19 +304,20 @@ class _FileRun:
                     yield from self.emit_import(fact, name, "SQLALCHEMY_RUNTIME", ERROR, message)
                 target = self.r.target(name)
                 if (
-                    allowed is not None
+                    checked
                     and target.layer is not None
-                    and target.layer not in allowed
                     and target.path != self.path
+                    and not self.r.may_import(str(layer), target)
                 ):
-                    message = (
-                        f"{layer} may not import {target.layer} ({name}); "
-                        f"{layer} may import {', '.join(self.config.allowed_imports[str(layer)])}"
+                    yield from self.emit_import(
+                        fact, name, "LAYER_BOUNDARY", ERROR, self._boundary(str(layer), target)
                     )
-                    yield from self.emit_import(fact, name, "LAYER_BOUNDARY", ERROR, message)
                 if self.location.hoc and self.location.domain and self._is_cross_domain(target):
-                    message = self._cross_domain(target)
-                    yield from self.emit_import(fact, name, "CROSS_DOMAIN", WARNING, message)
+                    yield from self._cross_domain(fact, target)
+                for contract in contracts:
+                    found = breach(contract, str(module), name)
+                    if found is not None:
+                        yield from self.emit_import(fact, name, found.rule, ERROR, found.message)
 
     def emit_import(
         self, fact: ImportFact, name: str, rule: str, severity: str, message: str
@@ -268,6 +325,16 @@ class _FileRun:
         if fact.type_checking and rule in self.config.type_checking_exempt:
             return iter(())
         return self.emit(rule, severity, fact.line, fact.col, message, name, fact.end_line)
+
+    def _boundary(self, layer: str, target: Target) -> str:
+        allowed = ", ".join(self.r.matrix[layer])
+        message = (
+            f"{layer} may not import {target.layer} ({target.module}); {layer} may import {allowed}"
+        )
+        if self.config.generation == presets.V2:
+            rule_id = presets.V2_RULE_IDS.get((layer, str(target.layer)))
+            message += f" ({rule_id})" if rule_id else ""
+        return message
 
     def _target_location(self, target: Target) -> Location:
         if target.path is not None:
@@ -281,70 +348,30 @@ class _FileRun:
             and there.audience == self.location.audience
             and there.domain is not None
             and there.domain != self.location.domain
-            and there.domain != "general"
+            and there.domain not in self.config.shared_domains
+            and self.location.domain != presets.SPINE  # the spine coordinates the domains
         )
 
-    def _cross_domain(self, target: Target) -> str:
+    def _cross_domain(self, fact: ImportFact, target: Target) -> Iterator[Finding]:
         there = self._target_location(target)
-        return (
-            f"domain {self.location.domain} imports {target.module} of domain {there.domain}; "
-            f"shared code belongs in {self.location.audience_folder}/general/"
-        )
-
-    # -- header claims --------------------------------------------------------------------
-    def claim_rules(self) -> Iterator[Finding]:
-        declared = self.info.header_layer
-        line = self.header.layer_line
-        facts = self.facts
-        mentioned = [m for fact in facts.imports for m in imported_modules(fact)]
-        if declared == "L2" and not self.location.in_api:
-            http = facts.route_lines or any(m in self.r.http_modules for m in mentioned)
-            if not http:
-                message = (
-                    "declares L2 (product API) outside hoc/api/ but handles no HTTP "
-                    f"(no {'/'.join(self.config.http_modules)} import, no route)"
-                )
-                yield from self.emit("HEADER_CLAIM_MISMATCH", ERROR, line, 1, message)
-        if declared == "L2.1" and facts.route_lines:
-            count = len(facts.route_lines)
-            message = f"declares L2.1 (facade) but defines {count} route(s); routes belong in L2"
-            yield from self.emit("HEADER_CLAIM_MISMATCH", ERROR, facts.route_lines[0], 1, message)
-        if declared == "L6" and self.info.folder_layer == "L6" and not self._does_db_work():
+        here = self.info.layer
+        domain = self.location.domain
+        if (
+            self.config.generation == presets.V2
+            and here in _DOMAIN_LAYERS
+            and target.layer in _DOMAIN_LAYERS
+        ):
+            rule_id = "DOMAIN-002" if target.layer == "L5" else "DOMAIN-003"
             message = (
-                "declares L6 (driver) but does no database work "
-                "(no database import, no session/connection calls, no L7 model import)"
+                f"{here} of domain {domain} imports {target.layer} {target.module} of domain "
+                f"{there.domain} ({rule_id}); cross-domain work belongs to "
+                f"{self.location.audience_folder}/{presets.SPINE}/"
             )
-            yield from self.emit("HEADER_CLAIM_MISMATCH", WARNING, line, 1, message)
-        if declared == "L5" and not self.info.hybrid and self.info.folder_layer == "L5":
-            evidence = self._engine_db_evidence()
-            if evidence:
-                message = (
-                    f"declares L5 but does database work ({evidence}); "
-                    "database access belongs in an L6 driver"
-                )
-                yield from self.emit("HEADER_CLAIM_MISMATCH", WARNING, line, 1, message)
-
-    def _does_db_work(self) -> bool:
-        if self.facts.db_call_line:
-            return True
-        for fact in self.facts.imports:
-            if any(m in self.r.db_modules for m in imported_modules(fact)):
-                return True
-        module = self.r.index.module_of(self.path)
-        for fact in self.facts.imports:
-            for name in import_targets(fact, module, self.is_init, self.r.index):
-                if self.r.target(name).layer == "L7":
-                    return True
-        return False
-
-    def _engine_db_evidence(self) -> str | None:
-        # Runtime imports of the modules SQLALCHEMY_RUNTIME bans are reported by that rule.
-        if self.facts.db_call_line:
-            return "session/connection calls"
-        for fact in self.facts.imports:
-            if fact.type_checking:
-                continue
-            for m in imported_modules(fact):
-                if m in self.r.db_modules and m not in self.r.runtime_banned:
-                    return f"imports {m}"
-        return None
+            yield from self.emit_import(fact, target.module, "CROSS_DOMAIN", ERROR, message)
+            return
+        home = self.config.shared_domains[0] if self.config.shared_domains else "general"
+        message = (
+            f"domain {domain} imports {target.module} of domain {there.domain}; "
+            f"shared code belongs in {self.location.audience_folder}/{home}/"
+        )
+        yield from self.emit_import(fact, target.module, "CROSS_DOMAIN", WARNING, message)

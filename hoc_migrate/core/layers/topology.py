@@ -1,11 +1,14 @@
-"""Where a file sits: HOC package, audience, domain and folder layer, from its path alone."""
+"""Where a file sits: its layer from its folder (or module) path, and for the HOC preset its
+HOC package, audience and domain; from the path alone."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from hoc_migrate.core.layers.config import CheckConfig
+from hoc_migrate.core.layers.presets import LAYER_DESCRIPTIONS, SPINE
 
 
 @dataclass(frozen=True)
@@ -59,29 +62,80 @@ def pattern_regex(pattern: str, hoc_packages: list[str], audiences: list[str]) -
     return re.compile(f"(?:^|/){body}$")
 
 
+class FolderSet:
+    """Folder patterns (the folder table's syntax): is a path inside a matching folder?"""
+
+    def __init__(self, patterns: list[re.Pattern[str]]) -> None:
+        self._patterns = patterns
+        self._cache: dict[str, bool] = {}
+
+    def contains(self, path: str) -> bool:
+        folder = path.rpartition("/")[0]
+        while folder:
+            known = self._cache.get(folder)
+            if known is None:
+                known = any(p.search(folder) for p in self._patterns)
+                self._cache[folder] = known
+            if known:
+                return True
+            folder = folder.rpartition("/")[0]
+        return False
+
+
 class Topology:
     """The layer topology of a configuration, with per-folder memoization (thousands of files
     share a few hundred folders)."""
 
     def __init__(self, config: CheckConfig) -> None:
         self.config = config
-        hoc = [h.strip("/") for h in config.hoc_packages]
-        audiences = list(config.audience_folders)
-        self._hoc_re = re.compile(f"(?:^|/){_alternatives(hoc)}/")
+        self._hoc = [h.strip("/") for h in config.hoc_packages]
+        self._audiences = list(config.audience_folders)
+        self._hoc_re = re.compile(f"(?:^|/){_alternatives(self._hoc)}/")
         self._folders = [
-            (pattern_regex(pattern, hoc, audiences), layer)
+            (pattern_regex(pattern, self._hoc, self._audiences), layer)
             for pattern, layer in config.layer_folders
         ]
+        self._modules = config.patterns_match_modules
         self._folder_cache: dict[str, str | None] = {}
         self._location_cache: dict[str, Location] = {}
 
+    def has_spine(self, paths: Iterable[str]) -> bool:
+        """Whether one of `paths` lies in an audience's spine (`<hoc>/cus/hoc_spine/`): the
+        tree is of the HOC topology's second generation."""
+        spine = re.compile(
+            f"(?:^|/){_alternatives(self._hoc)}/{_alternatives(self._audiences)}/{SPINE}/"
+        )
+        return any(spine.search(p) for p in paths)
+
+    def folder_set(self, patterns: list[str] | tuple[str, ...]) -> FolderSet:
+        return FolderSet([pattern_regex(p, self._hoc, self._audiences) for p in patterns])
+
     # -- the Topology protocol the planner uses -----------------------------------------
+    @property
+    def headers(self) -> bool:
+        """Whether files carry a layer header that moves keep right."""
+        return self.config.headers
+
+    def layer_description(self, layer: str) -> str | None:
+        """The text a header gives after the layer (`L6 — Drivers`): the configuration's,
+        else the HOC name of an `L<d>` layer (what the header codemod writes)."""
+        return self.config.description(layer) or LAYER_DESCRIPTIONS.get(layer)
+
+    def known_layers(self) -> frozenset[str]:
+        return self.config.known_layers
+
     def folder_layer(self, path: str) -> str | None:
-        """The layer of the deepest folder of `path` that is in the folder table."""
+        """The layer of the deepest folder of `path` that is in the folder table (without
+        the HOC preset: of the module itself, `shop/models.py` for `shop/models`)."""
         return self.layer_folder(path)[1]
 
     def layer_folder(self, path: str) -> tuple[str | None, str | None]:
         """(the deepest folder of `path` in the folder table, its layer), or (None, None)."""
+        if self._modules and path.endswith(".py") and not path.endswith("/__init__.py"):
+            module = path[:-3]
+            layer = self._layer_of_folder(module)
+            if layer is not None:
+                return module, layer
         folder = path.rpartition("/")[0]
         while folder:
             layer = self._layer_of_folder(folder)

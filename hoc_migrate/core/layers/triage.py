@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from hoc_migrate.core.layers.catalogue import ERROR, OFF, WARNING
 from hoc_migrate.core.layers.config import CheckConfig, DebtEntry
-from hoc_migrate.core.layers.findings import Finding, Status
+from hoc_migrate.core.layers.findings import Finding, FindingKey, Status
 from hoc_migrate.core.layers.suppressions import Suppression
-from hoc_migrate.core.paths import is_glob, match_glob
 
 
 def apply_suppressions(
@@ -52,12 +51,6 @@ class DebtOutcome:
     expired: tuple[DebtEntry, ...]
 
 
-def _entry_files(entry: DebtEntry, files: Iterable[str]) -> set[str]:
-    if is_glob(entry.path):
-        return set(match_glob(entry.path, files))
-    return {f for f in files if f == entry.path or f.startswith(entry.path + "/")}
-
-
 def apply_debt(
     findings: Sequence[Finding],
     debt: Sequence[DebtEntry],
@@ -74,7 +67,7 @@ def apply_debt(
     if not debt:
         return DebtOutcome(list(findings), (), ())
     paths = {f.file for f in findings} | set(checked_files)
-    covered_files = {entry.index: _entry_files(entry, paths) for entry in debt}
+    covered_files = {entry.index: entry.files_covered(paths) for entry in debt}
     used: set[int] = set()
     out: list[Finding] = []
     for finding in findings:
@@ -84,8 +77,7 @@ def apply_debt(
                 (
                     e
                     for e in debt
-                    if ("*" in e.rules or finding.rule in e.rules)
-                    and finding.file in covered_files[e.index]
+                    if e.covers_rule(finding.rule) and finding.file in covered_files[e.index]
                 ),
                 None,
             )
@@ -124,23 +116,24 @@ def debt_findings(
             continue
         for entry in entries:
             message = f"{entry.label()} {text.format(expires=entry.expires)}"
-            found.append(Finding(rule, severity, where, 1, 1, message))
+            subject = f"debt: {entry.path} [{', '.join(entry.rules)}]"
+            found.append(Finding(rule, severity, where, 1, 1, message, subject=subject))
     return found
 
 
 def apply_baseline(
-    findings: Sequence[Finding], baseline: Counter[tuple[str, str, str]]
+    findings: Sequence[Finding], baseline: Counter[FindingKey]
 ) -> tuple[list[Finding], int]:
-    """Mark active findings recorded in the baseline (matched by rule, file and imported
-    module or message, never by line). Returns the findings and how many baseline entries
-    matched nothing (fixed since)."""
+    """Mark active findings recorded in the baseline (matched by identity: rule, file and
+    subject, never the line; entries of a version-1 baseline by module or message). Returns
+    the findings and how many baseline entries matched nothing (fixed since)."""
     remaining = Counter(baseline)
     out: list[Finding] = []
     for finding in findings:
-        key = finding.key()
-        if finding.is_active and remaining[key] > 0:
+        key = next((k for k in (finding.key(), finding.legacy_key()) if remaining[k] > 0), None)
+        if finding.is_active and key is not None:
             remaining[key] -= 1
             out.append(replace(finding, status=Status.BASELINED))
         else:
             out.append(finding)
-    return out, sum(remaining.values())
+    return out, sum(n for n in remaining.values() if n > 0)

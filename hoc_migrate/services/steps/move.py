@@ -133,8 +133,11 @@ def moved_on(ctx: PlanContext, step: Step, path: str) -> StepOutcome | None:
 
 
 def _update_headers(ctx: PlanContext, src: str, dst: str, moved: list[str]) -> list[str]:
-    """A move into another layer or audience updates the moved files' headers."""
+    """A move into another layer or audience updates the moved files' headers (where the
+    project keeps headers)."""
     topo = ctx.topology
+    if not topo.headers:
+        return []
     src_probe = src if src.endswith(".py") else f"{src}/__init__.py"
     dst_probe = dst if dst.endswith(".py") else f"{dst}/__init__.py"
     old_layer, new_layer = topo.folder_layer(src_probe), topo.folder_layer(dst_probe)
@@ -158,7 +161,10 @@ def _update_headers(ctx: PlanContext, src: str, dst: str, moved: list[str]) -> l
         if new_aud and new_aud != old_aud and header.get("AUDIENCE") not in (None, new_aud):
             audience = new_aud
         if layer or audience:
-            result = ctx.codemods.set_header(source, path=path, layer=layer, audience=audience)
+            description = topo.layer_description(layer) if layer else None
+            result = ctx.codemods.set_header(
+                source, path=path, layer=layer, description=description, audience=audience
+            )
             if result != source:
                 ctx.tree.write(path, result)
                 changed.append(path)

@@ -1,4 +1,5 @@
-"""New folders a step creates become packages, with a header for their folder's layer."""
+"""New folders a step creates become packages, with a header for their folder's layer (where
+the project keeps headers)."""
 
 from __future__ import annotations
 
@@ -48,10 +49,16 @@ def package_marker(ctx: PlanContext, folder: str, notice: bytes = b"") -> bytes:
     path = f"{folder}/__init__.py"
     package = ctx.module_of(path) or folder
     source = notice + f'"""The {package} package."""\n'.encode()
-    layer = ctx.topology.folder_layer(path)
+    layer = ctx.topology.folder_layer(path) if ctx.topology.headers else None
     if layer:  # a header needs its layer; a folder without one gets none
         audience = ctx.topology.audience(path)
-        source = ctx.codemods.set_header(source, path=path, layer=layer, audience=audience)
+        source = ctx.codemods.set_header(
+            source,
+            path=path,
+            layer=layer,
+            description=ctx.topology.layer_description(layer),
+            audience=audience,
+        )
     return source
 
 
