@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -55,12 +56,19 @@ class DryRun:
         return lines
 
 
-def scoped_check(migration: Migration, tree: TreeReader, scope: tuple[str, ...]) -> CheckResult:
-    """The layer check of the parts of `scope` that exist in `tree` (a plan may create some)."""
+def scoped_check(
+    migration: Migration,
+    tree: TreeReader,
+    scope: tuple[str, ...],
+    module_renames: Mapping[str, str] | None = None,
+) -> CheckResult:
+    """The layer check of the parts of `scope` that exist in `tree` (a plan may create some);
+    the configuration's module names follow `module_renames` (for the plan's result)."""
     paths = [p for p in scope if tree.exists(p)] if scope else list(migration.source_roots)
     if not paths:
         return CheckResult()
-    return run_check(tree, migration.config, paths=paths, cache_dir=cache_dir(migration.repo_root))
+    config = migration.config.with_module_renames(module_renames or {})
+    return run_check(tree, config, paths=paths, cache_dir=cache_dir(migration.repo_root))
 
 
 def dry_run(migration: Migration, *, check: bool = True) -> DryRun:
@@ -74,10 +82,10 @@ def dry_run(migration: Migration, *, check: bool = True) -> DryRun:
         return run
     scope = migration.plan.scope or migration.source_roots
     run.scope = tuple(scope)
-    run.before = scoped_check(migration, migration.tree, run.scope)
-    run.after = scoped_check(migration, result.tree, run.scope)
-    file_renames = {c.old_path: c.path for c in result.changes.renamed if c.old_path}
     module_renames = {o: n for x in result.outcomes for o, n in x.module_renames.items()}
+    run.before = scoped_check(migration, migration.tree, run.scope)
+    run.after = scoped_check(migration, result.tree, run.scope, module_renames)
+    file_renames = {c.old_path: c.path for c in result.changes.renamed if c.old_path}
     run.diff = diff_results(
         run.before, run.after, file_renames=file_renames, module_renames=module_renames
     )

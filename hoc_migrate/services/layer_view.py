@@ -7,7 +7,7 @@ entries they were judged by, like the plan's own debt.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from hoc_migrate.core.layers.config import CheckConfig
@@ -39,9 +39,12 @@ def make_layer_checker(
         config = config.with_source_roots(source_roots)
     settings: CheckConfig = config
 
-    def check(tree: TreeReader, paths: Sequence[str]) -> LayerCheck:
+    def check(
+        tree: TreeReader, paths: Sequence[str], *, module_renames: Mapping[str, str] = {}
+    ) -> LayerCheck:
         cache = cache_dir if settings.cache else None
-        result = run_check(tree, settings, paths=paths, cache_dir=cache)
-        return layer_check_of(result, settings, paths)
+        config = settings.with_module_renames(module_renames)
+        result = run_check(tree, config, paths=paths, cache_dir=cache)
+        return layer_check_of(result, config, paths)
 
     return check

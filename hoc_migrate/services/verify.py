@@ -11,6 +11,7 @@ import datetime as dt
 import warnings
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 from hoc_migrate.core.changes import ChangeKind, ChangeSet
 from hoc_migrate.core.modules import context_module, module_for_path, normalize_root
@@ -33,8 +34,16 @@ from hoc_migrate.services.import_resolution import (
     unresolved_imports,
 )
 
+
 # (tree, paths to check) -> the layer check of those paths. Built from the checker service.
-LayerChecker = Callable[[TreeReader, Sequence[str]], LayerCheck]
+class LayerChecker(Protocol):
+    """The layer check of some paths of a tree; `module_renames` (a plan's) are followed in
+    the configuration's module names (the result is checked as the plan rewrote them)."""
+
+    def __call__(
+        self, tree: TreeReader, paths: Sequence[str], *, module_renames: Mapping[str, str] = ...
+    ) -> LayerCheck: ...
+
 
 LAYER_CHECK = "layer check"
 EXPECTATIONS = "expectations"
@@ -73,12 +82,17 @@ def module_renames_of(changes: ChangeSet, source_roots: Sequence[str]) -> dict[s
     return out
 
 
-def _check(checker: LayerChecker, tree: TreeReader, paths: Sequence[str]) -> LayerCheck:
+def _check(
+    checker: LayerChecker,
+    tree: TreeReader,
+    paths: Sequence[str],
+    module_renames: Mapping[str, str] | None = None,
+) -> LayerCheck:
     """The check of those `paths` that exist in `tree` (none: nothing to check)."""
     existing = sorted({p for p in paths if p == "" or tree.exists(p)})
     if not existing:
         return LayerCheck(paths=tuple(paths))
-    return checker(tree, existing)
+    return checker(tree, existing, module_renames=module_renames or {})
 
 
 def layer_comparison(
@@ -95,7 +109,7 @@ def layer_comparison(
     if expect is not None and expect.path and not under(expect.path, scope):
         after_paths.append(expect.path)
     before = _check(checker, inp.before, before_paths)
-    after_all = _check(checker, inp.after, after_paths)
+    after_all = _check(checker, inp.after, after_paths, inp.module_renames)
     # The moved files count on both sides; what was only checked for `expect` does not.
     after = after_all.within(list(scope) + [c.path for c in moved])
     renames = {c.old_path: c.path for c in moved if c.old_path}

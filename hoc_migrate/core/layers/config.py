@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from hoc_migrate.core.layers import presets
-from hoc_migrate.core.layers.contracts import Contract, UnsupportedContract
+from hoc_migrate.core.layers.contracts import Contract, UnsupportedContract, renamed_contract
 from hoc_migrate.core.layers.debt import DebtEntry
 from hoc_migrate.core.layers.layering import LayerGroup, layer_matrix, layer_names, layer_pattern
 from hoc_migrate.core.modules import normalize_root
@@ -125,6 +125,13 @@ class CheckConfig:
     # -- derived configurations ----------------------------------------------------------------
     def with_source_roots(self, roots: Sequence[str]) -> CheckConfig:
         return replace(self, source_roots=tuple(normalize_root(r) for r in roots))
+
+    def with_module_renames(self, renames: Mapping[str, str]) -> CheckConfig:
+        """The configuration a plan's result is checked with: its import-linter contracts'
+        module names followed through the plan's renames (as the move rewrites them)."""
+        if not renames or not self.contracts:
+            return self
+        return replace(self, contracts=tuple(renamed_contract(c, renames) for c in self.contracts))
 
     def with_generation(self, generation: str) -> CheckConfig:
         return replace(self, hoc_generation=generation)

@@ -14,10 +14,11 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from hoc_migrate.core.layers.layering import LayerGroup, parse_layer_entry
+from hoc_migrate.core.modules import follow
 
 LAYERS = "layers"
 FORBIDDEN = "forbidden"
@@ -325,3 +326,39 @@ def parse_contract(
     if problems:
         return None, problems
     return Contract(kind, name, origin, line, **values), []
+
+
+def renamed_contract(contract: Contract, renames: Mapping[str, str]) -> Contract:
+    """The contract as a plan's module renames leave it (the names it holds followed, as
+    the move rewrites them in the configuration file): checked on the plan's result."""
+
+    def expr(e: ModuleExpression) -> ModuleExpression:
+        return ModuleExpression(follow(e.text, renames))
+
+    containers = [c.text for c in contract.containers] or [""]
+
+    def layer(name: str) -> str:
+        for container in containers:
+            full = f"{container}.{name}" if container else name
+            new = follow(full, renames)
+            if new != full and (not container or new.startswith(container + ".")):
+                return new[len(container) + 1 :] if container else new
+        return name
+
+    groups = tuple(
+        replace(
+            g, names=tuple(layer(n) for n in g.names), optional=tuple(layer(n) for n in g.optional)
+        )
+        for g in contract.layers
+    )
+    return replace(
+        contract,
+        layers=groups,
+        containers=tuple(expr(c) for c in contract.containers),
+        source_modules=tuple(expr(m) for m in contract.source_modules),
+        forbidden_modules=tuple(expr(m) for m in contract.forbidden_modules),
+        modules=tuple(expr(m) for m in contract.modules),
+        ignore_imports=tuple(
+            ImportExpression(expr(i.importer), expr(i.imported)) for i in contract.ignore_imports
+        ),
+    )
