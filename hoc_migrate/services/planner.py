@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from hoc_migrate.core.changes import ChangeSet, Overlay, diff_states
-from hoc_migrate.core.errors import HocMigrateError
+from hoc_migrate.core.errors import HocMigrateError, SourceParseError
 from hoc_migrate.core.plan import Plan
 from hoc_migrate.ports import SourceCodemods, TreeReader
 from hoc_migrate.services.references import find_references, stub_references
@@ -47,6 +47,8 @@ def compute_plan(
     for step in plan.steps:
         try:
             outcome = STEP_HANDLERS[step.kind](step, ctx)
+        except SourceParseError as exc:
+            raise _as_written(exc, overlay, step.label) from None
         except HocMigrateError as exc:
             if step.label not in exc.summary:
                 exc.summary = f"{step.label}: {exc.summary}"
@@ -61,3 +63,17 @@ def compute_plan(
     refs = find_references(overlay, moved) if moved else []
     refs += stub_references(overlay, {old: new for o in outcomes for old, new in o.renames})
     return PlanResult(plan, outcomes, overlay.change_set(), overlay, refs)
+
+
+def _as_written(exc: SourceParseError, overlay: Overlay, label: str) -> SourceParseError:
+    """A parse error naming the file where the user wrote it (a step may have moved it),
+    labelled with the step."""
+    origin = overlay.origin(exc.path)
+    if origin is not None and origin != exc.path:
+        note = f"moved to {exc.path}"
+        if exc.line and overlay.read_bytes(exc.path) != overlay.base.read_bytes(origin):
+            note += f"; line {exc.line} of the file as the steps before left it"
+        exc = exc.written_as(origin, note)
+    if label not in exc.summary:
+        exc.summary = f"{label}: {exc.summary}"
+    return exc
