@@ -8,7 +8,7 @@ from typing import Any
 from hoc_migrate.core.changes import ChangeKind
 from hoc_migrate.core.layers.findings import Finding, Status
 from hoc_migrate.core.layers.result import CheckResult, ResultDiff, diff_results
-from hoc_migrate.ports import TreeReader
+from hoc_migrate.ports import NO_PROGRESS, Progress, TreeReader
 from hoc_migrate.services.check import run_check
 from hoc_migrate.services.layer_topology import cache_dir
 from hoc_migrate.services.migration import Migration, compute
@@ -38,33 +38,56 @@ class DryRun:
             f"  {'total':<26} {sum(before.values()):>4} -> {sum(after.values()):>4}"
             f"  (accepted debt after: {len(self.after.with_status(Status.ACCEPTED_DEBT))})"
         )
-        removed, added = self.diff.removed, [f for f in self.diff.added if f.is_active]
+        removed = self.diff.removed
         if removed:
             lines.append(f"findings the plan removes ({len(removed)}):")
             lines.extend(f"  - {f.rule} {f.file}: {f.message}" for f in removed)
-        if added:
-            lines.append(f"findings the plan adds ({len(added)}):")
-            lines.extend(f"  + {f.severity} {f.rule} {f.where()}: {f.message}" for f in added)
-        return lines
+        return lines + self.added_lines()
+
+    def added_lines(self) -> list[str]:
+        """The active findings the plan adds (the new errors among them fail a dry run)."""
+        added = [f for f in self.diff.added if f.is_active] if self.diff is not None else []
+        if not added:
+            return []
+        return [f"findings the plan adds ({len(added)}):"] + [
+            f"  + {f.severity} {f.rule} {f.where()}: {f.message}" for f in added
+        ]
 
 
-def scoped_check(migration: Migration, tree: TreeReader, scope: tuple[str, ...]) -> CheckResult:
+def scoped_check(
+    migration: Migration,
+    tree: TreeReader,
+    scope: tuple[str, ...],
+    progress: Progress = NO_PROGRESS,
+) -> CheckResult:
     """The layer check of the parts of `scope` that exist in `tree` (a plan may create some)."""
     paths = [p for p in scope if tree.exists(p)] if scope else list(migration.source_roots)
     if not paths:
         return CheckResult()
-    return run_check(tree, migration.config, paths=paths, cache_dir=cache_dir(migration.repo_root))
+    return run_check(
+        tree,
+        migration.config,
+        paths=paths,
+        cache_dir=cache_dir(migration.repo_root),
+        progress=progress,
+    )
 
 
-def dry_run(migration: Migration, *, check: bool = True) -> DryRun:
-    result = compute(migration)
+def dry_run(
+    migration: Migration, *, check: bool = True, progress: Progress = NO_PROGRESS
+) -> DryRun:
+    """The plan computed in memory, and (with `check`) the layer check before and after;
+    `progress` hears of each stage."""
+    result = compute(migration, progress)
     run = DryRun(result)
     if not check:
         return run
     scope = migration.plan.scope or migration.source_roots
     run.scope = tuple(scope)
-    run.before = scoped_check(migration, migration.tree, run.scope)
-    run.after = scoped_check(migration, result.tree, run.scope)
+    with progress.stage("layer check before"):
+        run.before = scoped_check(migration, migration.tree, run.scope, progress)
+    with progress.stage("layer check after"):
+        run.after = scoped_check(migration, result.tree, run.scope, progress)
     file_renames = {c.old_path: c.path for c in result.changes.renamed if c.old_path}
     module_renames = {o: n for x in result.outcomes for o, n in x.module_renames.items()}
     run.diff = diff_results(

@@ -11,7 +11,7 @@ from hoc_migrate.adapters.plan_file import load_plan
 from hoc_migrate.adapters.repo_root import find_repo_root
 from hoc_migrate.core.layers.config import CheckConfig
 from hoc_migrate.core.plan import Plan
-from hoc_migrate.ports import SourceCodemods, TreeReader
+from hoc_migrate.ports import NO_PROGRESS, Progress, SourceCodemods, TreeReader
 from hoc_migrate.services.layer_topology import (
     LayerTopology,
     load_layer_config,
@@ -69,19 +69,22 @@ def prepare_migration(
     )
 
 
-def compute(migration: Migration) -> PlanResult:
+def compute(migration: Migration, progress: Progress = NO_PROGRESS) -> PlanResult:
     return compute_plan(
         migration.plan,
         migration.tree,
         codemods=migration.codemods,
         topology=migration.topology,
         source_roots=migration.source_roots,
+        progress=progress,
     )
 
 
-def explain_steps(migration: Migration, only: int | None = None) -> list[str]:
+def explain_steps(
+    migration: Migration, only: int | None = None, progress: Progress = NO_PROGRESS
+) -> list[str]:
     """What each step will do, computed for real on an overlay (nothing is written)."""
-    result = compute(migration)
+    result = compute(migration, progress)
     lines: list[str] = []
     for outcome in result.outcomes:
         if only is not None and outcome.step.index != only:

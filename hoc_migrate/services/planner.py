@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from hoc_migrate.core.changes import ChangeSet, Overlay, diff_states
 from hoc_migrate.core.errors import HocMigrateError, SourceParseError
 from hoc_migrate.core.plan import Plan
-from hoc_migrate.ports import SourceCodemods, TreeReader
+from hoc_migrate.ports import NO_PROGRESS, Progress, SourceCodemods, TreeReader
 from hoc_migrate.services.references import find_references, stub_references
 from hoc_migrate.services.step_context import PlanContext, Reference, StepOutcome, Topology
 from hoc_migrate.services.steps import STEP_HANDLERS
@@ -38,27 +38,33 @@ def compute_plan(
     codemods: SourceCodemods,
     topology: Topology,
     source_roots: Sequence[str],
+    progress: Progress = NO_PROGRESS,
 ) -> PlanResult:
-    """Run every step on an overlay of `tree`; raise on the first step that cannot run."""
+    """Run every step on an overlay of `tree`; raise on the first step that cannot run.
+    `progress` hears of each step (and of the reference rewriting in it)."""
     overlay = Overlay(tree)
-    ctx = PlanContext(overlay, tuple(source_roots), codemods, topology, plan)
+    ctx = PlanContext(overlay, tuple(source_roots), codemods, topology, plan, progress)
+    progress.note(f"source roots: {', '.join(r or '.' for r in source_roots) or '.'}")
     outcomes: list[StepOutcome] = []
     state = overlay.state()
     for step in plan.steps:
-        try:
-            outcome = STEP_HANDLERS[step.kind](step, ctx)
-        except SourceParseError as exc:
-            raise _as_written(exc, overlay, step.label) from None
-        except HocMigrateError as exc:
-            if step.label not in exc.summary:
-                exc.summary = f"{step.label}: {exc.summary}"
-            raise
-        new_state = overlay.state()
-        outcome.changes = diff_states(tree, state[0], state[1], new_state[0], new_state[1])
-        if not outcome.changes and outcome.status == "done":
-            outcome.status = "already done"
-        outcome.state = state = new_state
-        outcomes.append(outcome)
+        with progress.stage(step.label) as stage:
+            try:
+                outcome = STEP_HANDLERS[step.kind](step, ctx)
+            except SourceParseError as exc:
+                raise _as_written(exc, overlay, step.label) from None
+            except HocMigrateError as exc:
+                if step.label not in exc.summary:
+                    exc.summary = f"{step.label}: {exc.summary}"
+                raise
+            new_state = overlay.state()
+            outcome.changes = diff_states(tree, state[0], state[1], new_state[0], new_state[1])
+            if not outcome.changes and outcome.status == "done":
+                outcome.status = "already done"
+            outcome.state = state = new_state
+            outcomes.append(outcome)
+            touched = len(outcome.changes.changes)
+            stage.report(f"{outcome.status}, {touched} file{'' if touched == 1 else 's'}")
     moved = {old: new for o in outcomes for old, new in o.module_renames.items()}
     refs = find_references(overlay, moved) if moved else []
     refs += stub_references(overlay, {old: new for o in outcomes for old, new in o.renames})

@@ -11,7 +11,7 @@ from hoc_migrate.core.changes import ChangeSet, Overlay, OverlayState
 from hoc_migrate.core.errors import PlanError, Problem
 from hoc_migrate.core.modules import module_for_path, normalize_root
 from hoc_migrate.core.plan import Plan, Step
-from hoc_migrate.ports import ReferenceFile, SourceCodemods
+from hoc_migrate.ports import NO_PROGRESS, Progress, ReferenceFile, SourceCodemods
 
 # `from .x import y`, `from . import y`, `from \\<newline> .x import y`: a relative import.
 _RELATIVE_IMPORT = re.compile(rb"\bfrom[\s\\]+\.")
@@ -58,6 +58,7 @@ class PlanContext:
     codemods: SourceCodemods
     topology: Topology
     plan: Plan
+    progress: Progress = NO_PROGRESS
 
     def python_files(self) -> list[str]:
         """Every module under the source roots, as the tree stands now."""
@@ -116,7 +117,9 @@ class PlanContext:
             is_package = path.endswith("/__init__.py")
             files.append(ReferenceFile(path, source, module, is_package, moved.get(path)))
         # In path order, so that a parse error names the first broken file.
-        results = self.codemods.rewrite_references_batch(files, renames=renames, names=names)
+        rewriting = f"rewriting references in {len(files)} file{'' if len(files) == 1 else 's'}"
+        with self.progress.stage(rewriting):
+            results = self.codemods.rewrite_references_batch(files, renames=renames, names=names)
         changed = []
         for file, result in zip(files, results, strict=True):
             if result != file.source:
