@@ -44,8 +44,8 @@ def shop(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def invoke(*args: str | Path, env: dict[str, str] | None = None) -> tuple[int, str, str]:
-    base = {"NO_COLOR": None, "FORCE_COLOR": None}
-    result = CliRunner().invoke(app, [str(a) for a in args], env={**base, **(env or {})})  # type: ignore[dict-item]
+    environ: dict[str, str | None] = {"NO_COLOR": None, "FORCE_COLOR": None, **(env or {})}
+    result = CliRunner().invoke(app, [str(a) for a in args], env=environ)
     return result.exit_code, result.stdout, result.stderr
 
 
