@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Protocol, Self
 
 from hoc_migrate.core.tree import TreeReader
 
 __all__ = [
     "CONFIG_FILE_NAMES",
+    "NO_PROGRESS",
     "Extraction",
     "PlainStyle",
+    "Progress",
+    "ProgressStage",
     "ReferenceFile",
     "SourceCodemods",
     "SourceStyle",
@@ -19,6 +22,56 @@ __all__ = [
     "StyledFile",
     "TreeReader",
 ]
+
+
+class ProgressStage:
+    """One long stage under way (see `Progress`): a context manager, or `close()` it.
+
+    This base shows nothing: it is the default, and the base of the CLI's stages."""
+
+    def advance(self, count: int = 1) -> None:
+        """`count` more of the stage's items are done (call it per batch, not per file)."""
+
+    def report(self, text: str) -> None:
+        """What the stage did, in a few words ("12 parsed, 800 from cache"); shown with -v."""
+
+    def close(self) -> None:
+        """The stage is over (a second call does nothing)."""
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+
+class Progress(Protocol):
+    """Where services say which long stage they are at (scanning, rewriting, committing,
+    verifying), since they never print. Stages may nest. The CLI shows them on a terminal."""
+
+    def stage(self, name: str, total: int | None = None) -> ProgressStage:
+        """A stage starts: `name` says what, with its count ("rewriting 40 files");
+        `total`, when known, is what `advance` counts up to."""
+        ...
+
+    def note(self, text: str) -> None:
+        """A fact about the run ("source roots: backend"); shown with -v."""
+        ...
+
+
+class _NoProgress:
+    """The default: nothing is shown, at the cost of a call per stage."""
+
+    _stage = ProgressStage()
+
+    def stage(self, name: str, total: int | None = None) -> ProgressStage:
+        return self._stage
+
+    def note(self, text: str) -> None:
+        pass
+
+
+NO_PROGRESS: Progress = _NoProgress()
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,9 @@ so it replays exactly what that run printed; it is vouched for by the same answe
 tree plus the files the command read or looked for outside it (configuration files, the
 baseline, `.git` markers: see `watched_paths`). Only runs whose stdout and stderr are not
 terminals are recorded or replayed: their output is plain text, the same bytes every time.
+The command line is part of the key, so each set of options (-q, --statistics, --exit-zero,
+--color, ...) replays its own output; -v/--verbose is never replayed: it tells what each
+stage did, and a replay does none of them.
 
 This module imports the standard library and the file-system adapter only.
 """
@@ -48,6 +51,18 @@ def plain_output() -> bool:
         return not (os.isatty(1) or os.isatty(2))
     except OSError:
         return False
+
+
+def _verbose(argv: Sequence[str]) -> bool:
+    """Whether the command asks for -v/--verbose: it says what each stage did and how long
+    it took, which a replay did not do. (Any short-option group with a `v` counts: at worst
+    a command is checked when it could have been replayed.)"""
+    for arg in argv:
+        if arg == "--":
+            return False
+        if arg == "--verbose" or (arg[:1] == "-" and arg[1:2] != "-" and "v" in arg):
+            return True
+    return False
 
 
 def _code_state() -> list[tuple[str, int, int]]:
@@ -136,7 +151,7 @@ def _candidates(argv: Sequence[str], name: str) -> Iterable[str]:
 def replay(argv: Sequence[str]) -> int | None:
     """Write the recorded output of this command and return its exit code, or None when
     there is nothing to replay (the caller then runs the command)."""
-    if not plain_output():
+    if not plain_output() or _verbose(argv):
         return None
     # The record holds thousands of small objects; cyclic collections walking them again and
     # again would cost more than the checks (this process ends soon after, or re-enables it).
@@ -194,6 +209,8 @@ def record(
     code: int,
 ) -> None:
     """Store what this command printed, for `replay`; never fails the command."""
+    if _verbose(argv):
+        return  # never replayed (see `_verbose`)
     # The checker's own helpers: imported here, on the recording run, which has loaded them.
     from hoc_migrate.adapters.check_cache import is_racy, keep_newest, write_atomically
 

@@ -46,15 +46,16 @@ def _reported(path: str) -> Iterator[None]:
         yield
     except libcst.ParserSyntaxError as exc:
         raise SourceParseError(
-            f"{path}:{exc.raw_line}: does not parse",
-            [Problem(exc.message, file=path, line=exc.raw_line)],
+            path,
+            exc.raw_line,
+            "does not parse",
+            exc.message,
             hint="fix the syntax error (or exclude the file) and run the plan again",
         ) from None
     except (UnicodeDecodeError, SyntaxError) as exc:
         line = getattr(exc, "lineno", None)
         raise SourceParseError(
-            f"{path}: is not readable Python source ({exc.__class__.__name__})",
-            [Problem(str(exc), file=path, line=line)],
+            path, line, f"is not readable Python source ({exc.__class__.__name__})", str(exc)
         ) from None
     except CodemodRefusal as exc:
         raise PlanError(f"{path}: {exc}", [Problem(str(exc), file=path)]) from None

@@ -5,30 +5,77 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TypeVar
+from typing import Any
 
 import typer
-from rich.console import Console
 from rich.markup import escape
+from typer.core import TyperArgument, TyperCommand, TyperGroup
 
 from hoc_migrate import __version__
+from hoc_migrate.cli._output import info, stderr, stdout, with_output_options
 from hoc_migrate.core.errors import HocMigrateError
 
-app = typer.Typer(
+__all__ = ["app", "errors_to_exit_codes", "plan_app", "recover_first", "stderr", "stdout"]
+
+
+def _no_type(ctx: object) -> None:
+    return None
+
+
+class _PlainHelp:
+    """Help pages without type placeholders: typer prints each parameter's type (`<bool>`,
+    `<str>`, `<path>`) next to it, but a flag takes no value, an argument is named by what
+    it holds (PLAN, PATH) and every other option by its metavar (DIR, RULES, N). The choices
+    of an enumerated option are kept: they are what it takes."""
+
+    def get_params(self, ctx: Any) -> list[Any]:
+        params: list[Any] = super().get_params(ctx)  # type: ignore[misc]
+        for param in params:
+            if isinstance(param, TyperArgument):
+                param.display_type_rich = _no_type  # type: ignore[method-assign]
+            elif getattr(param, "is_flag", False):
+                param.metavar = ""
+        return params
+
+
+class HelpCommand(_PlainHelp, TyperCommand):
+    pass
+
+
+class HelpGroup(_PlainHelp, TyperGroup):
+    pass
+
+
+class App(typer.Typer):
+    """A typer app whose commands all take -q/-v/--color (see _output.py) and print plain
+    help pages."""
+
+    def command(self, name: str | None = None, **kwargs: Any) -> Callable[[Any], Any]:
+        register = super().command(name, cls=kwargs.pop("cls", HelpCommand), **kwargs)
+
+        def decorator(function: Callable[..., Any]) -> Callable[..., Any]:
+            register(with_output_options(function))
+            return function
+
+        return decorator
+
+
+app = App(
     name="hoc-migrate",
     help="Declarative, verified architecture migrations for layered Python codebases.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    rich_markup_mode="markdown",
+    cls=HelpGroup,
 )
-plan_app = typer.Typer(help="Validate, explain and describe plan files.", no_args_is_help=True)
+plan_app = App(
+    help="Validate, explain and describe plan files.",
+    no_args_is_help=True,
+    rich_markup_mode="markdown",
+    cls=HelpGroup,
+)
 app.add_typer(plan_app, name="plan")
-
-# Diagnostics go to stderr so that stdout stays machine-readable (diffs, JSON, SARIF).
-stderr = Console(stderr=True, highlight=False, soft_wrap=True)
-stdout = Console(highlight=False, soft_wrap=True)
-
-F = TypeVar("F", bound=Callable[..., object])
 
 
 def _version(value: bool) -> None:
@@ -75,4 +122,4 @@ def recover_first(repo: Path | None) -> None:
     from hoc_migrate.services.recovery import recover_repository
 
     for line in recover_repository(find_repo_root(repo)):
-        stderr.print(f"recovered: {line}", markup=False)
+        info(f"recovered: {line}")

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from hoc_migrate.cli._app import app, errors_to_exit_codes, stderr, stdout
+from hoc_migrate.cli._output import info, progress, quiet
 from hoc_migrate.cli.render import print_references
 
 if TYPE_CHECKING:
@@ -26,9 +27,11 @@ class CommitMode(StrEnum):
 
 @app.command("apply")
 def apply_command(
-    plan: Annotated[Path, typer.Argument(help="The plan file (YAML).")],
-    branch: Annotated[str, typer.Option("--branch", help="The branch to create.")],
-    base: Annotated[str, typer.Option("--base", help="The commit to start from.")] = "HEAD",
+    plan: Annotated[Path, typer.Argument(metavar="PLAN", help="The plan file (YAML).")],
+    branch: Annotated[str, typer.Option("--branch", metavar="NAME", help="The branch to create.")],
+    base: Annotated[
+        str, typer.Option("--base", metavar="REV", help="The commit to start from.")
+    ] = "HEAD",
     commits: Annotated[
         CommitMode,
         typer.Option(
@@ -46,10 +49,13 @@ def apply_command(
     ] = False,
     pr_out: Annotated[
         Path | None,
-        typer.Option("--pr-out", help="Also write the PR patches and PR.md into this folder."),
+        typer.Option(
+            "--pr-out", metavar="DIR", help="Also write the PR patches and PR.md into this folder."
+        ),
     ] = None,
     repo: Annotated[
-        Path | None, typer.Option("--repo", help="The repository (default: current).")
+        Path | None,
+        typer.Option("--repo", metavar="DIR", help="The repository (default: current)."),
     ] = None,
 ) -> None:
     """Apply a plan to a new branch in a separate worktree, verify it, keep it only if verified.
@@ -73,7 +79,7 @@ def apply_command(
     with errors_to_exit_codes():
         if pr_out is not None:  # refuse a bad --pr-out before doing anything
             output_dir(find_repo_root(repo), pr_out, ())
-        result = apply_plan(request)
+        result = apply_plan(request, progress=progress())
     _print(result)
     if not result.verified:
         raise typer.Exit(1)
@@ -84,22 +90,25 @@ def apply_command(
 
 
 def _print(result: ApplyResult) -> None:
+    """The branch made (stdout), and on stderr what led there; with -q, only the branch, or
+    why verification failed."""
     from hoc_migrate.core.report import verification_lines
 
     for line in result.recovered:
-        stderr.print(f"recovered: {line}", markup=False)
+        info(f"recovered: {line}")
     for line in result.warnings:
-        stderr.print(f"warning: {line}", markup=False)
+        info(f"warning: {line}")
     plan = result.result.plan
-    stderr.print(f"{plan.name} over {result.base[:12]}: {len(result.commits)} commit(s)")
+    info(f"{plan.name} over {result.base[:12]}: {len(result.commits)} commit(s)")
     for line in result.settings:
-        stderr.print(f"  {line}", markup=False, highlight=False)
+        info(f"  {line}")
     for sha, subject in result.commits:
-        stderr.print(f"  {sha[:12]} {subject}", markup=False)
-    if result.result.references:
+        info(f"  {sha[:12]} {subject}")
+    if result.result.references and not quiet():
         print_references(stderr, result.result.references)
-    for line in verification_lines(result.verification):
-        stderr.print(line, markup=False)
+    if not quiet() or not result.verified:
+        for line in verification_lines(result.verification):
+            stderr.print(line, markup=False)
     tip = (result.tip or "")[:12]
     if result.verified:
         stdout.print(f"branch {result.branch} created at {tip} (verified)", markup=False)

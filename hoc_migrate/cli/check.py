@@ -26,11 +26,12 @@ from hoc_migrate.adapters.filesystem import DiskTree
 from hoc_migrate.adapters.import_linter_config import INI_FILES
 from hoc_migrate.cli import _invocation
 from hoc_migrate.cli._app import app, errors_to_exit_codes, stderr, stdout
+from hoc_migrate.cli._output import progress, quiet, verbose
 from hoc_migrate.core.errors import Problem, UsageError
 from hoc_migrate.core.layers.baseline import BaselineKeys, render_baseline
 from hoc_migrate.core.layers.catalogue import RULES, unknown_rules
 from hoc_migrate.core.layers.config import DEFAULT_BASELINE, CheckConfig
-from hoc_migrate.core.layers.render import FORMATS, render, summary_line
+from hoc_migrate.core.layers.render import ReportFormat, render, render_statistics, summary_line
 from hoc_migrate.core.layers.result import CheckResult
 from hoc_migrate.services.check import run_check
 
@@ -100,51 +101,94 @@ def _print_text(result: CheckResult, text: str) -> None:
 def check(
     paths: Annotated[
         list[Path] | None,
-        typer.Argument(help="Files or folders to check (default: the source roots, else all)."),
+        typer.Argument(
+            metavar="PATH",
+            help="Files or folders to check (default: the source roots, else all).",
+        ),
     ] = None,
     repo: Annotated[
         Path | None,
-        typer.Option("--repo", help="The repository (default: the git work tree around PATH)."),
+        typer.Option(
+            "--repo",
+            metavar="DIR",
+            help="The repository (default: the git work tree around PATH).",
+        ),
     ] = None,
     config: Annotated[
         Path | None,
-        typer.Option("--config", help="A pyproject.toml or hoc-migrate.toml (default: found)."),
+        typer.Option(
+            "--config",
+            metavar="FILE",
+            help="A pyproject.toml or hoc-migrate.toml (default: found).",
+        ),
     ] = None,
     fmt: Annotated[
-        str, typer.Option("--format", "-f", help="text | json | sarif | github")
-    ] = "text",
+        ReportFormat, typer.Option("--format", "-f", help="The report's format.")
+    ] = ReportFormat.text,
     output: Annotated[
         Path | None,
-        typer.Option("--output", "-o", help="Write the report to this file (in the repository)."),
+        typer.Option(
+            "--output",
+            "-o",
+            metavar="FILE",
+            help="Write the report to this file (in the repository).",
+        ),
     ] = None,
-    domain: Annotated[str | None, typer.Option("--domain", help="Only this domain.")] = None,
+    domain: Annotated[
+        str | None, typer.Option("--domain", metavar="NAME", help="Only this domain.")
+    ] = None,
     audience: Annotated[
         str | None,
-        typer.Option("--audience", help="Only this audience (cus, fdr, int or the long names)."),
+        typer.Option(
+            "--audience",
+            metavar="NAME",
+            help="Only this audience (cus, fdr, int or the long names).",
+        ),
     ] = None,
     select: Annotated[
-        str | None, typer.Option("--select", help="Only these rules (comma-separated).")
+        str | None,
+        typer.Option("--select", metavar="RULES", help="Only these rules (comma-separated)."),
     ] = None,
     ignore: Annotated[
-        str | None, typer.Option("--ignore", help="Not these rules (comma-separated).")
+        str | None,
+        typer.Option("--ignore", metavar="RULES", help="Not these rules (comma-separated)."),
     ] = None,
     baseline: Annotated[
         Path | None,
-        typer.Option("--baseline", help="Baseline file: fail only on findings not in it."),
+        typer.Option(
+            "--baseline", metavar="FILE", help="Baseline file: fail only on findings not in it."
+        ),
     ] = None,
     write_baseline: Annotated[
         bool, typer.Option("--write-baseline", help="Record today's findings; exit 0.")
     ] = False,
+    statistics: Annotated[
+        bool,
+        typer.Option(
+            "--statistics",
+            help="Count the findings per rule instead of listing them (text or json).",
+        ),
+    ] = False,
+    exit_zero: Annotated[
+        bool,
+        typer.Option(
+            "--exit-zero", help="Exit 0 even when errors remain (2 still: could not run)."
+        ),
+    ] = False,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Parse every file again.")] = False,
     jobs: Annotated[
-        int | None, typer.Option("--jobs", "-j", min=1, help="Parser processes (default: CPUs).")
+        int | None,
+        typer.Option("--jobs", "-j", min=1, metavar="N", help="Parser processes (default: CPUs)."),
     ] = None,
 ) -> None:
     """Check the layer rules (see the rule book); exit 1 when errors remain."""
     code = 0
     with errors_to_exit_codes():
-        if fmt not in FORMATS:
-            raise UsageError(f"--format: unknown format {fmt!r}", hint=f"one of {FORMATS}")
+        if statistics and fmt not in (ReportFormat.text, ReportFormat.json):
+            raise UsageError(
+                f"--statistics counts the findings as text or json, not {fmt.value}",
+                hint="use --format text or json with --statistics",
+            )
         given = list(paths or [])
         missing = [p for p in given if not p.exists()]
         if missing:
@@ -171,6 +215,7 @@ def check(
             jobs=jobs,
             baseline=keys,
             on_stored_result=vouched_by.extend,
+            progress=progress(),
         )
         if write_baseline:
             target = baseline_path or root / DEFAULT_BASELINE
@@ -181,14 +226,15 @@ def check(
             return
         if not rel_paths and domain is None and audience is None:
             _require_classified(result, settings)
-        report = render(result, fmt)
-        code = result.exit_code
+        report = render_statistics(result, fmt) if statistics else render(result, fmt)
+        code = 0 if exit_zero else result.exit_code
+        told = _stderr_text(result, settings, root, cache_dir, baseline_path)
         if output is None and _plain_streams():
             # What a terminal-less run prints, written as is, and kept for replay when the
             # result was the stored one (nothing changed: the next identical run replays it).
             out, err = (
                 report.encode(*_codec(sys.stdout)),
-                _files_line(result).encode(*_codec(sys.stderr)),
+                told.encode(*_codec(sys.stderr)),
             )
             sys.stdout.flush()
             sys.stdout.buffer.write(out)
@@ -211,11 +257,12 @@ def check(
             _inside(output, root, "--output")
             write_text_atomically(output.resolve(), report)
             stderr.print(summary_line(result), markup=False)
-        elif fmt == "text":
+        elif fmt == "text" and not statistics:
             _print_text(result, report)
         else:
             typer.echo(report, nl=False)
-        stderr.print(_files_line(result).rstrip("\n"), markup=False, style="dim")
+        if told:
+            stderr.print(told.rstrip("\n"), markup=False, style="dim")
     raise typer.Exit(code)
 
 
@@ -247,16 +294,50 @@ def _require_classified(result: CheckResult, config: CheckConfig) -> None:
     raise UsageError(summary, hint=hint)
 
 
-def _files_line(result: CheckResult) -> str:
+def _stderr_text(
+    result: CheckResult,
+    settings: CheckConfig,
+    root: Path,
+    cache_dir: Path | None,
+    baseline: Path | None,
+) -> str:
+    """What the check says on stderr after its report: what it checked (not with -q) and,
+    with -v, where its configuration, cache and baseline came from."""
+    if quiet():
+        return ""
     stats = result.stats
-    return (
+    lines = []
+    if verbose():
+        lines += [
+            f"configuration: {settings.origin or 'none found (the defaults)'}",
+            f"source roots: {', '.join(r or '.' for r in stats.source_roots)} "
+            + ("(found from the imports)" if stats.roots_discovered else "(configured)"),
+            "cache: "
+            + (
+                _shown(cache_dir, root)
+                if cache_dir is not None
+                else "off (--no-cache)"
+                if settings.cache
+                else "off (cache = false in the configuration)"
+            ),
+        ]
+        if baseline is not None:
+            lines.append(f"baseline: {_shown(baseline, root)}")
+    lines.append(
         f"checked {stats.files} file{'' if stats.files == 1 else 's'} "
         f"({stats.parsed} parsed, {stats.cached} from cache, "
         f"{stats.skipped} outside the layers); source roots: "
         f"{', '.join(r or '.' for r in stats.source_roots)}"
         + (" (found)" if stats.roots_discovered else "")
-        + "\n"
     )
+    return "\n".join(lines) + "\n"
+
+
+def _shown(path: Path, root: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return str(path)
 
 
 def _plain_streams() -> bool:

@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 
 from hoc_migrate.cli._app import app, errors_to_exit_codes, stderr, stdout
+from hoc_migrate.cli._output import quiet
 
 
 @app.command("demo")
@@ -18,6 +19,7 @@ def demo_command(
         Path | None,
         typer.Option(
             "--into",
+            metavar="DIR",
             help="A new, empty folder for the demo repository (default: a temporary folder).",
         ),
     ] = None,
@@ -33,7 +35,8 @@ def demo_command(
     started = time.monotonic()
 
     def progress(message: str) -> None:
-        stderr.print(f"[dim]{time.monotonic() - started:5.1f}s[/] {message}", highlight=False)
+        if not quiet():
+            stderr.print(f"[dim]{time.monotonic() - started:5.1f}s[/] {message}", highlight=False)
 
     with errors_to_exit_codes():
         result = run_demo(target, progress)

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 import typer
 
 from hoc_migrate.cli._app import app, errors_to_exit_codes, recover_first, stderr, stdout
+from hoc_migrate.cli._output import progress, quiet
 from hoc_migrate.cli.render import print_diff, print_references
 
 if TYPE_CHECKING:
@@ -27,36 +28,50 @@ class DryRunFormat(StrEnum):
 
 @app.command("dry-run")
 def dry_run_command(
-    plan: Path = typer.Argument(..., help="The plan file (YAML)."),
-    repo: Path | None = typer.Option(None, "--repo", help="The repository (default: current)."),
+    plan: Path = typer.Argument(..., metavar="PLAN", help="The plan file (YAML)."),
+    repo: Path | None = typer.Option(
+        None, "--repo", metavar="DIR", help="The repository (default: current)."
+    ),
     output_format: DryRunFormat = typer.Option(
         DryRunFormat.text, "--format", help="text: summary + diff; json: the change set as data."
     ),
     check: bool = typer.Option(
         True, "--check/--no-check", help="Run the layer check before/after."
     ),
-    context: int = typer.Option(3, "--context", "-U", min=0, help="Lines of diff context."),
+    context: int = typer.Option(
+        3, "--context", "-U", min=0, metavar="N", help="Lines of diff context."
+    ),
     base: str | None = typer.Option(
-        None, "--base", help="The commit to run the plan on (default: HEAD, as apply does)."
+        None,
+        "--base",
+        metavar="REV",
+        help="The commit to run the plan on (default: HEAD, as apply does).",
+    ),
+    exit_zero: bool = typer.Option(
+        False, "--exit-zero", help="Exit 0 even when the result would add a layer error."
     ),
 ) -> None:
     """Show what a plan would change, as a diff that `git apply` accepts. Writes nothing.
 
     Exit 0 when the plan can run and adds no layer error, 1 when the result would have a new
-    error-severity finding, 2 when the plan cannot run."""
+    error-severity finding (0 with --exit-zero), 2 when the plan cannot run."""
     # Imported here so that other commands do not load libcst, git and the codemods.
     from hoc_migrate.core.diff import render_diff
     from hoc_migrate.services.dry_run import dry_run_at, dry_run_data
 
     with errors_to_exit_codes():
         recover_first(repo)
-        result = dry_run_at(plan, repo, base=base, check=check)
+        result = dry_run_at(plan, repo, base=base, check=check, progress=progress())
     if output_format is DryRunFormat.json:
         typer.echo(json.dumps(dry_run_data(result), indent=2))
     else:
-        _print_summary(result)
+        if not quiet():
+            _print_summary(result)
+        elif result.new_errors:  # with -q, only why it exits 1
+            for line in result.added_lines():
+                stderr.print(line, markup=False)
         print_diff(stdout, render_diff(result.result.changes, context=context))
-    raise typer.Exit(1 if result.new_errors else 0)
+    raise typer.Exit(1 if result.new_errors and not exit_zero else 0)
 
 
 def _print_summary(run: DryRun) -> None:

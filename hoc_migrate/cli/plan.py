@@ -8,17 +8,19 @@ from pathlib import Path
 import typer
 
 from hoc_migrate.cli._app import errors_to_exit_codes, plan_app, recover_first, stdout
+from hoc_migrate.cli._output import detail, progress
 
 REPO_OPTION = typer.Option(
-    None, "--repo", help="The repository the plan applies to (default: the current git repo)."
+    None,
+    "--repo",
+    metavar="DIR",
+    help="The repository the plan applies to (default: the current git repo).",
 )
+PLAN_ARGUMENT = typer.Argument(..., metavar="PLAN", help="The plan file (YAML).")
 
 
 @plan_app.command("validate")
-def validate(
-    plan: Path = typer.Argument(..., help="The plan file (YAML)."),
-    repo: Path | None = REPO_OPTION,
-) -> None:
+def validate(plan: Path = PLAN_ARGUMENT, repo: Path | None = REPO_OPTION) -> None:
     """Check a plan's format and that it fits the repository's tree. Exit 2 when it does not."""
     # Imported here so that other commands do not load libcst, git and the codemods.
     from hoc_migrate.services.migration import prepare_migration
@@ -27,6 +29,9 @@ def validate(
         recover_first(repo)
         migration = prepare_migration(plan, repo)
         steps = len(migration.plan.steps)
+        detail(f"source roots: {', '.join(r or '.' for r in migration.source_roots)}")
+        for step in migration.plan.steps:
+            detail(f"  {step.label}")
         stdout.print(
             f"{plan}: valid ({steps} step{'s' if steps != 1 else ''}) for {migration.repo_root}",
             markup=False,
@@ -43,8 +48,8 @@ def schema() -> None:
 
 @plan_app.command("explain")
 def explain(
-    plan: Path = typer.Argument(..., help="The plan file (YAML)."),
-    step: int | None = typer.Argument(None, help="Only this step (1-based)."),
+    plan: Path = PLAN_ARGUMENT,
+    step: int | None = typer.Argument(None, metavar="STEP", help="Only this step (1-based)."),
     repo: Path | None = REPO_OPTION,
 ) -> None:
     """Show what each step will do and why (for split_hybrid: how each function is classified)."""
@@ -53,5 +58,5 @@ def explain(
     with errors_to_exit_codes():
         recover_first(repo)
         migration = prepare_migration(plan, repo)
-        for line in explain_steps(migration, step):
+        for line in explain_steps(migration, step, progress()):
             stdout.print(line, markup=False, highlight=False)

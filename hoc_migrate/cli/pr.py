@@ -18,26 +18,36 @@ class SplitBy(StrEnum):
 
 @app.command("pr")
 def pr_command(
-    plan: Annotated[Path, typer.Argument(help="The plan file (YAML).")],
-    branch: Annotated[str, typer.Option("--branch", help="The branch `apply` created.")],
+    plan: Annotated[Path, typer.Argument(metavar="PLAN", help="The plan file (YAML).")],
+    branch: Annotated[
+        str, typer.Option("--branch", metavar="NAME", help="The branch `apply` created.")
+    ],
     out: Annotated[
         Path | None,
-        typer.Option("--out", help="A folder inside the repository (default: .hoc-migrate/pr/)."),
+        typer.Option(
+            "--out",
+            metavar="DIR",
+            help="A folder inside the repository (default: .hoc-migrate/pr/).",
+        ),
     ] = None,
     base: Annotated[
         str | None,
-        typer.Option("--base", help="The branch's base (default: recorded by apply)."),
+        typer.Option(
+            "--base", metavar="REV", help="The branch's base (default: recorded by apply)."
+        ),
     ] = None,
     split_by: Annotated[
         SplitBy | None,
         typer.Option("--split-by", help="Also one patch and one PR.md per domain or folder."),
     ] = None,
     repo: Annotated[
-        Path | None, typer.Option("--repo", help="The repository (default: current).")
+        Path | None,
+        typer.Option("--repo", metavar="DIR", help="The repository (default: current)."),
     ] = None,
 ) -> None:
-    """Write the branch as `git am` patches, one `git diff -M` patch, and a PR description
-    ready for `gh pr create --body-file`. Prints the files written."""
+    """Write the branch as `git am` patches, one `git diff -M` patch, and PR.md.
+
+    PR.md is ready for `gh pr create --body-file`. Prints the files written."""
     # Imported here so that other commands do not load git.
     from hoc_migrate.services.pr import write_pr
 

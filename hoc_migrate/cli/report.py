@@ -15,21 +15,30 @@ from hoc_migrate.cli._app import app, errors_to_exit_codes, stderr
 
 @app.command("report")
 def report_command(
-    plan: Annotated[Path, typer.Argument(help="The plan file (YAML).")],
+    plan: Annotated[Path, typer.Argument(metavar="PLAN", help="The plan file (YAML).")],
     branch: Annotated[
         str | None,
-        typer.Option("--branch", help="Certify this branch (default: the plan in memory)."),
+        typer.Option(
+            "--branch", metavar="NAME", help="Certify this branch (default: the plan in memory)."
+        ),
     ] = None,
     base: Annotated[
         str | None,
-        typer.Option("--base", help="The branch's base (default: recorded by apply)."),
+        typer.Option(
+            "--base", metavar="REV", help="The branch's base (default: recorded by apply)."
+        ),
     ] = None,
     out: Annotated[
         Path | None,
-        typer.Option("--out", help="Write the certificate to this file (inside the repository)."),
+        typer.Option(
+            "--out",
+            metavar="FILE",
+            help="Write the certificate to this file (inside the repository).",
+        ),
     ] = None,
     repo: Annotated[
-        Path | None, typer.Option("--repo", help="The repository (default: current).")
+        Path | None,
+        typer.Option("--repo", metavar="DIR", help="The repository (default: current)."),
     ] = None,
 ) -> None:
     """Write the migration certificate; every number in it is measured on the result.

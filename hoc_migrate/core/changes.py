@@ -169,6 +169,14 @@ class Overlay:
         self._entries[dst] = entry
         self._folders = None
 
+    def origin(self, path: str) -> str | None:
+        """The base path of the file now at `path` (itself when it did not move); None for a
+        file created since, or none at all."""
+        entry = self._entries.get(path)
+        if entry is not None:
+            return None if entry.identity.startswith("new:") else entry.identity
+        return path if self.is_file(path) else None
+
     # -- results ------------------------------------------------------------------------
     def snapshot(self) -> dict[str, tuple[str, bytes]]:
         """Touched state: path -> (identity, content). Cheap: untouched files are not copied."""

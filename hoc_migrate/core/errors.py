@@ -49,7 +49,20 @@ class PlanError(HocMigrateError):
 
 
 class SourceParseError(HocMigrateError):
-    """A source file that a step must transform does not parse."""
+    """A source file that a step must transform does not parse: `path` and `line` locate it
+    in the tree as the step saw it (see `written_as` for the tree the user wrote)."""
+
+    def __init__(
+        self, path: str, line: int | None, reason: str, detail: str, hint: str | None = None
+    ):
+        where = f"{path}:{line}" if line else path
+        super().__init__(f"{where}: {reason}", [Problem(detail, file=path, line=line)], hint)
+        self.path, self.line, self.reason, self.detail = path, line, reason, detail
+
+    def written_as(self, path: str, note: str) -> SourceParseError:
+        """The same error naming the file by `path`, where the user wrote it, with `note`
+        ("moved to ...") saying where the step found it."""
+        return SourceParseError(path, self.line, f"{self.reason} ({note})", self.detail, self.hint)
 
 
 class UsageError(HocMigrateError):

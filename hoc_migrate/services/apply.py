@@ -27,6 +27,7 @@ from hoc_migrate.core.commits import CommitSpec, StepState, commit_series
 from hoc_migrate.core.errors import GitError, Problem, UsageError
 from hoc_migrate.core.test_results import TestRun, test_module_renames
 from hoc_migrate.core.verification import CheckOutcome, VerificationReport
+from hoc_migrate.ports import NO_PROGRESS, Progress
 from hoc_migrate.services.dry_run import uncommitted_warnings
 from hoc_migrate.services.import_resolution import importable_packages
 from hoc_migrate.services.layer_view import make_layer_checker
@@ -152,8 +153,10 @@ def apply_plan(
     checker: LayerChecker | None = None,
     runner: CommandRunner = run_command,
     today: dt.date | None = None,
+    progress: Progress = NO_PROGRESS,
 ) -> ApplyResult:
-    """Apply, verify, and keep the branch only when verified (or asked to keep a failure)."""
+    """Apply, verify, and keep the branch only when verified (or asked to keep a failure).
+    `progress` hears of each stage (the steps, the commits, the verification)."""
     root = find_repo_root(request.repo)
     with GitRepo(root) as repo:
         recovered = recover(repo)
@@ -161,7 +164,7 @@ def apply_plan(
         base = repo.resolve_commit(request.base)
         base_tree = repo.tree(base)
         migration = prepare_migration(request.plan_path, repo.root, tree=base_tree)
-        result = compute(migration)
+        result = compute(migration, progress)
         if result.already_done:
             raise UsageError(
                 f"the plan changes nothing at {request.base} ({base[:12]}): its effect is "
@@ -172,9 +175,10 @@ def apply_plan(
             migration.config,
             source_roots=migration.source_roots,
             cache_dir=workspace(migration.repo_root, "cache"),
+            progress=progress,
         )
         outcome = _apply_in_worktree(
-            repo, request, migration, result, base, base_tree, checker, runner, today
+            repo, request, migration, result, base, base_tree, checker, runner, today, progress
         )
         outcome.warnings = warnings
         outcome.recovered = recovered
@@ -222,6 +226,7 @@ def _apply_in_worktree(
     checker: LayerChecker,
     runner: CommandRunner,
     today: dt.date | None,
+    progress: Progress = NO_PROGRESS,
 ) -> ApplyResult:
     worktree = repo.worktree_dir(safe_name(request.branch))
     entry = journal.begin(
@@ -239,17 +244,23 @@ def _apply_in_worktree(
         _stage("after-worktree")
         message_file = workspace(repo.root, "tmp") / f"commit-message-{os.getpid()}"
         commits: list[tuple[str, str]] = []
-        for spec in plan_commits(result, base_tree, per_step=request.per_step):
+        specs = plan_commits(result, base_tree, per_step=request.per_step)
+        many = "" if len(specs) == 1 else "s"
+        committing = progress.stage(f"committing {len(specs)} commit{many}", total=len(specs))
+        for spec in specs:
             sha = repo.commit(worktree, spec, message_file)
             commits.append((sha, spec.message.splitlines()[0]))
             entry.record(stage="commits", commits=[c[0] for c in commits])
+            committing.advance()
             if len(commits) == 1:
                 _stage("after-moves-commit")
+        committing.close()
         message_file.unlink(missing_ok=True)
         tip = commits[-1][0] if commits else base
         _stage("after-commits")
         tip_tree = repo.tree(tip)
         _check_result_committed(result, tip_tree)
+        verifying = progress.stage("verifying (layer check, compile, imports)")
         verification = verify_static(
             VerifyInput(
                 plan=result.plan,
@@ -262,9 +273,12 @@ def _apply_in_worktree(
             checker,
             today=today,
         )
+        verifying.close()
+        running = progress.stage("the plan's verify command")
         verification = verification.with_check(
             _command_check(repo, request, migration, result, base, worktree, tip_tree, runner)
         )
+        running.close()
         entry.record(stage="verified" if verification.passed else "failed")
         _stage("after-verify")
         kept = verification.passed or request.keep_failed

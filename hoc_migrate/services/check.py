@@ -45,13 +45,17 @@ from hoc_migrate.core.layers.triage import (
 from hoc_migrate.core.layout import Layout
 from hoc_migrate.core.modules import normalize_root
 from hoc_migrate.core.paths import clean
+from hoc_migrate.ports import NO_PROGRESS, ProgressStage
 from hoc_migrate.services.layout import find_layout
 
 if TYPE_CHECKING:
-    from hoc_migrate.ports import TreeReader
+    from hoc_migrate.ports import Progress, TreeReader
 
 #: Fewer files than this to parse: parse them in this process (a pool costs more than it saves).
 PARALLEL_MIN = 200
+#: Files handed to the scanner between two progress reports.
+PROGRESS_BATCH = 256
+_NO_STAGE = ProgressStage()
 
 __all__ = [
     "CheckConfig",
@@ -189,30 +193,37 @@ def _check_options(
 
 
 def _read_and_scan(
-    tree: TreeReader, files: Sequence[str], topology: Topology, scanner: FactsScanner
+    tree: TreeReader,
+    files: Sequence[str],
+    topology: Topology,
+    scanner: FactsScanner,
+    stage: ProgressStage = _NO_STAGE,
 ) -> dict[str, Header]:
     """Hand the scanner the files the rules can apply to (HOC files, files in a layer folder,
     files whose header declares a layer: read here to see). Returns the other files'
-    headers."""
+    headers. `stage` hears of every batch of files."""
     known = {layer.lower() for layer in topology.config.known_layers}
     headers = topology.config.headers
     every = bool(topology.config.contracts)  # contracts hold for any module, layered or not
     probed: dict[str, Header] = {}
     try:
-        for path in files:
-            location = topology.locate(path)
-            if every or location.hoc or location.folder_layer:
-                scanner.add(path)
-                continue
-            if not headers:  # only a header could give it a layer
-                probed[path] = Header()
-                continue
-            data = tree.read_bytes(path)
-            header = probe_header(data)
-            if header.layer is not None and header.layer.lower() in known:
-                scanner.add(path, data)
-            else:
-                probed[path] = header
+        for start in range(0, len(files), PROGRESS_BATCH):
+            batch = files[start : start + PROGRESS_BATCH]
+            for path in batch:
+                location = topology.locate(path)
+                if every or location.hoc or location.folder_layer:
+                    scanner.add(path)
+                    continue
+                if not headers:  # only a header could give it a layer
+                    probed[path] = Header()
+                    continue
+                data = tree.read_bytes(path)
+                header = probe_header(data)
+                if header.layer is not None and header.layer.lower() in known:
+                    scanner.add(path, data)
+                else:
+                    probed[path] = header
+            stage.advance(len(batch))
     finally:
         scanner.close()
     return probed
@@ -254,6 +265,7 @@ def run_check(
     today: dt.date | None = None,
     parallel_min: int = PARALLEL_MIN,
     on_stored_result: Callable[[Sequence[tuple[str, str, Any]]], None] | None = None,
+    progress: Progress = NO_PROGRESS,
 ) -> CheckResult:
     """Check the Python files below `paths` (repo-relative; default: the configured source
     roots, else the whole tree), optionally only one domain / audience and some rules.
@@ -262,7 +274,8 @@ def run_check(
     EXPIRED_DEBT, STALE_DEBT) always run unless named in `ignore`. Facts are cached in
     `cache_dir` when given; for a DiskTree, whole results too. Raises UsageError (exit 2)
     for missing paths or unknown names. When the result is the stored one (an unchanged
-    DiskTree), `on_stored_result` receives the tree's answers that vouch for it."""
+    DiskTree), `on_stored_result` receives the tree's answers that vouch for it. `progress`
+    hears of the scan (the files read and parsed)."""
     topology = Topology(config)
     _check_options(topology, rules, ignore, audience)
     options = _Options(
@@ -279,15 +292,17 @@ def run_check(
         disk = tree if isinstance(tree, DiskTree) else None
         cache = FactsCache(cache_dir) if cache_dir is not None else None
         scanner = FactsScanner(tree, cache, jobs, parallel_min, disk=disk)
-        return _check(tree, config, topology, options, scanner)
+        return _check(tree, config, topology, options, scanner, progress)
     memo = ResultMemo(cache_dir, tree, memo_key(tree, {"config": config, "options": options}))
     result = memo.load()
-    if result is not None and on_stored_result is not None:
-        on_stored_result(memo.vouched_by)
+    if result is not None:
+        progress.note("the stored result of the last check (no file changed)")
+        if on_stored_result is not None:
+            on_stored_result(memo.vouched_by)
     if result is None:
         recorder = memo.recorder
         scanner = FactsScanner(recorder, FactsCache(cache_dir), jobs, parallel_min, disk=recorder)
-        result = _check(recorder, config, topology, options, scanner)
+        result = _check(recorder, config, topology, options, scanner, progress)
         memo.save(result)
     return result
 
@@ -298,6 +313,7 @@ def _check(
     topology: Topology,
     options: _Options,
     scan: FactsScanner,
+    progress: Progress,
 ) -> CheckResult:
     rules, ignore, domain = options.rules, options.ignore, options.domain
     wanted_audience = (
@@ -312,7 +328,12 @@ def _check(
             if (domain is None or topology.locate(f).domain == domain)
             and (wanted_audience is None or topology.locate(f).audience == wanted_audience)
         ]
-    unlayered = _read_and_scan(tree, files, topology, scan)
+    scanning = f"scanning {len(files)} file{'' if len(files) == 1 else 's'}"
+    with progress.stage(scanning, total=len(files)) as stage:
+        unlayered = _read_and_scan(tree, files, topology, scan, stage)
+        stage.report(
+            f"{scan.parsed} parsed, {scan.cached} from cache, {len(unlayered)} outside the layers"
+        )
     roots = find_layout(
         tree,
         config_roots=config.source_roots,

@@ -12,7 +12,7 @@ from hoc_migrate.adapters.repo_root import find_repo_root
 from hoc_migrate.core.changes import ChangeKind
 from hoc_migrate.core.layers.findings import Finding, Status
 from hoc_migrate.core.layers.result import CheckResult, ResultDiff, diff_results
-from hoc_migrate.ports import TreeReader
+from hoc_migrate.ports import NO_PROGRESS, Progress, TreeReader
 from hoc_migrate.services.check import run_check
 from hoc_migrate.services.layer_topology import cache_dir
 from hoc_migrate.services.migration import Migration, compute, prepare_migration, setting_lines
@@ -46,14 +46,20 @@ class DryRun:
             f"  {'total':<26} {sum(before.values()):>4} -> {sum(after.values()):>4}"
             f"  (accepted debt after: {len(self.after.with_status(Status.ACCEPTED_DEBT))})"
         )
-        removed, added = self.diff.removed, [f for f in self.diff.added if f.is_active]
+        removed = self.diff.removed
         if removed:
             lines.append(f"findings the plan removes ({len(removed)}):")
             lines.extend(f"  - {f.rule} {f.file}: {f.message}" for f in removed)
-        if added:
-            lines.append(f"findings the plan adds ({len(added)}):")
-            lines.extend(f"  + {f.severity} {f.rule} {f.where()}: {f.message}" for f in added)
-        return lines
+        return lines + self.added_lines()
+
+    def added_lines(self) -> list[str]:
+        """The active findings the plan adds (the new errors among them fail a dry run)."""
+        added = [f for f in self.diff.added if f.is_active] if self.diff is not None else []
+        if not added:
+            return []
+        return [f"findings the plan adds ({len(added)}):"] + [
+            f"  + {f.severity} {f.rule} {f.where()}: {f.message}" for f in added
+        ]
 
 
 def scoped_check(
@@ -61,6 +67,7 @@ def scoped_check(
     tree: TreeReader,
     scope: tuple[str, ...],
     module_renames: Mapping[str, str] | None = None,
+    progress: Progress = NO_PROGRESS,
 ) -> CheckResult:
     """The layer check of the parts of `scope` that exist in `tree` (a plan may create some);
     the configuration's module names follow `module_renames` (for the plan's result)."""
@@ -68,11 +75,17 @@ def scoped_check(
     if not paths:
         return CheckResult()
     config = migration.config.with_module_renames(module_renames or {})
-    return run_check(tree, config, paths=paths, cache_dir=cache_dir(migration.repo_root))
+    return run_check(
+        tree, config, paths=paths, cache_dir=cache_dir(migration.repo_root), progress=progress
+    )
 
 
-def dry_run(migration: Migration, *, check: bool = True) -> DryRun:
-    result = compute(migration)
+def dry_run(
+    migration: Migration, *, check: bool = True, progress: Progress = NO_PROGRESS
+) -> DryRun:
+    """The plan computed in memory, and (with `check`) the layer check before and after;
+    `progress` hears of each stage."""
+    result = compute(migration, progress)
     run = DryRun(
         result,
         settings=setting_lines(migration),
@@ -83,8 +96,10 @@ def dry_run(migration: Migration, *, check: bool = True) -> DryRun:
     scope = migration.plan.scope or migration.source_roots
     run.scope = tuple(scope)
     module_renames = {o: n for x in result.outcomes for o, n in x.module_renames.items()}
-    run.before = scoped_check(migration, migration.tree, run.scope)
-    run.after = scoped_check(migration, result.tree, run.scope, module_renames)
+    with progress.stage("layer check before"):
+        run.before = scoped_check(migration, migration.tree, run.scope, progress=progress)
+    with progress.stage("layer check after"):
+        run.after = scoped_check(migration, result.tree, run.scope, module_renames, progress)
     file_renames = {c.old_path: c.path for c in result.changes.renamed if c.old_path}
     run.diff = diff_results(
         run.before, run.after, file_renames=file_renames, module_renames=module_renames
@@ -94,7 +109,12 @@ def dry_run(migration: Migration, *, check: bool = True) -> DryRun:
 
 
 def dry_run_at(
-    plan_path: Path, repo: Path | None, *, base: str | None = None, check: bool = True
+    plan_path: Path,
+    repo: Path | None,
+    *,
+    base: str | None = None,
+    check: bool = True,
+    progress: Progress = NO_PROGRESS,
 ) -> DryRun:
     """The dry run from the commit `apply` would start from (`base`, default HEAD), and the
     uncommitted changes it therefore leaves out; the working tree only where there is no
@@ -102,12 +122,12 @@ def dry_run_at(
     root = find_repo_root(repo)
     with GitRepo(root) as git_repo:
         if base is None and not git_repo.has_commits():
-            run = dry_run(prepare_migration(plan_path, root), check=check)
+            run = dry_run(prepare_migration(plan_path, root), check=check, progress=progress)
             run.base = "the working tree (the repository has no commit yet)"
             return run
         commit = git_repo.resolve_commit(base or "HEAD")
         migration = prepare_migration(plan_path, root, tree=git_repo.tree(commit))
-        run = dry_run(migration, check=check)
+        run = dry_run(migration, check=check, progress=progress)
         run.base = f"{base or 'HEAD'} ({commit[:12]}), as apply starts from"
         run.warnings = uncommitted_warnings(git_repo, run.result)
         return run

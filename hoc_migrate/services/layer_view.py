@@ -14,7 +14,7 @@ from hoc_migrate.core.layers.config import CheckConfig
 from hoc_migrate.core.layers.findings import Status
 from hoc_migrate.core.layers.result import CheckResult
 from hoc_migrate.core.verification import LayerCheck
-from hoc_migrate.ports import TreeReader
+from hoc_migrate.ports import NO_PROGRESS, Progress, TreeReader
 from hoc_migrate.services.check import run_check
 from hoc_migrate.services.verify import LayerChecker
 
@@ -29,10 +29,15 @@ def layer_check_of(result: CheckResult, config: CheckConfig, paths: Sequence[str
 
 
 def make_layer_checker(
-    config: object, *, source_roots: Sequence[str] = (), cache_dir: Path | None = None
+    config: object,
+    *,
+    source_roots: Sequence[str] = (),
+    cache_dir: Path | None = None,
+    progress: Progress = NO_PROGRESS,
 ) -> LayerChecker:
     """A LayerChecker over the checker service; `source_roots` (the plan's) apply when the
-    configuration names none, so the check resolves modules as the planner does."""
+    configuration names none, so the check resolves modules as the planner does. Its scans
+    are reported to `progress`."""
     if not isinstance(config, CheckConfig):
         raise TypeError(f"expected a CheckConfig, got {type(config).__name__}")
     if source_roots and not config.source_roots:
@@ -44,7 +49,7 @@ def make_layer_checker(
     ) -> LayerCheck:
         cache = cache_dir if settings.cache else None
         config = settings.with_module_renames(module_renames)
-        result = run_check(tree, config, paths=paths, cache_dir=cache)
+        result = run_check(tree, config, paths=paths, cache_dir=cache, progress=progress)
         return layer_check_of(result, config, paths)
 
     return check

@@ -13,7 +13,14 @@ from hoc_migrate.adapters.repo_root import find_repo_root
 from hoc_migrate.core.layers.config import CheckConfig
 from hoc_migrate.core.layout import Layout
 from hoc_migrate.core.plan import Plan
-from hoc_migrate.ports import PlainStyle, SourceCodemods, SourceStyle, TreeReader
+from hoc_migrate.ports import (
+    NO_PROGRESS,
+    PlainStyle,
+    Progress,
+    SourceCodemods,
+    SourceStyle,
+    TreeReader,
+)
 from hoc_migrate.services.layer_topology import (
     LayerTopology,
     load_layer_config,
@@ -76,7 +83,7 @@ def prepare_migration(
     )
 
 
-def compute(migration: Migration) -> PlanResult:
+def compute(migration: Migration, progress: Progress = NO_PROGRESS) -> PlanResult:
     return compute_plan(
         migration.plan,
         migration.tree,
@@ -84,6 +91,7 @@ def compute(migration: Migration) -> PlanResult:
         topology=migration.topology,
         source_roots=migration.source_roots,
         style=migration.style,
+        progress=progress,
     )
 
 
@@ -95,9 +103,11 @@ def setting_lines(migration: Migration) -> list[str]:
     return lines
 
 
-def explain_steps(migration: Migration, only: int | None = None) -> list[str]:
+def explain_steps(
+    migration: Migration, only: int | None = None, progress: Progress = NO_PROGRESS
+) -> list[str]:
     """What each step will do, computed for real on an overlay (nothing is written)."""
-    result = compute(migration)
+    result = compute(migration, progress)
     lines: list[str] = setting_lines(migration) if only is None else []
     for outcome in result.outcomes:
         if only is not None and outcome.step.index != only:

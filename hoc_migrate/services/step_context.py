@@ -12,7 +12,9 @@ from hoc_migrate.core.modules import context_module, module_for_path
 from hoc_migrate.core.plan import Plan, Step
 from hoc_migrate.ports import (
     CONFIG_FILE_NAMES,
+    NO_PROGRESS,
     PlainStyle,
+    Progress,
     ReferenceFile,
     SourceCodemods,
     SourceStyle,
@@ -85,6 +87,7 @@ class PlanContext:
     topology: Topology
     plan: Plan
     style: SourceStyle = field(default_factory=PlainStyle)
+    progress: Progress = NO_PROGRESS
 
     def python_files(self) -> list[str]:
         """Every Python source and stub of the repository, as the tree stands now: source
@@ -193,9 +196,11 @@ class PlanContext:
                 continue
             files.append(ReferenceFile(path, source, module, is_package, moved_from))
         # In path order, so that a parse error names the first broken file.
-        results = self.codemods.rewrite_references_batch(
-            files, renames=renames, names=names, relative=self.style.relative_imports
-        )
+        rewriting = f"rewriting references in {len(files)} file{'' if len(files) == 1 else 's'}"
+        with self.progress.stage(rewriting):
+            results = self.codemods.rewrite_references_batch(
+                files, renames=renames, names=names, relative=self.style.relative_imports
+            )
         changed = []
         for file, result in zip(files, results, strict=True):
             if result != file.source:

@@ -102,7 +102,9 @@ def test_could_not_run_exits_2_with_one_clear_message(repo: Path, tmp_path: Path
     code, _, err = run(repo, "-o", str(tmp_path.parent / "outside.json"))
     assert code == 2 and "outside the repository" in err
     code, _, err = run(repo, "--format", "xml")
-    assert code == 2 and "unknown format" in err
+    assert code == 2 and "'xml' is not one of 'text', 'json'" in " ".join(
+        err.replace("│", " ").split()
+    )
     code, _, err = run(repo, "--baseline", str(repo / "nope.json"))
     assert code == 2 and "baseline file not found" in err
 
@@ -152,3 +154,41 @@ def test_check_loads_no_migration_machinery_yet_every_command_is_listed() -> Non
     help_text = CliRunner().invoke(app, ["--help"]).stdout
     for name in names:
         assert name in help_text
+
+
+def test_exit_zero_reports_the_errors_but_exits_0(repo: Path) -> None:
+    failing = run(repo)
+    code, out, err = run(repo, "--exit-zero")
+    assert (failing[0], code) == (1, 0)
+    assert out == failing[1] and "2 errors" in out
+    # It never hides a check that could not run.
+    assert run(repo, "--exit-zero", "--select", "NOPE")[0] == 2
+
+
+def test_statistics_count_the_findings_per_rule_most_frequent_first(repo: Path) -> None:
+    write(repo, {f"{HOC}/engines/quotes.py": "# Layer: L5 — Domain Engines\nimport sqlalchemy\n"})
+    code, out, _ = run(repo, "--statistics")
+    assert code == 1
+    rows = [line.split("\t") for line in out.splitlines()[:-1]]
+    assert [[cell.strip() for cell in row[:3]] for row in rows] == [
+        ["2", "SQLALCHEMY_RUNTIME", "error"],
+        ["1", "BANNED_NAMING", "error"],
+    ]
+    assert rows[0][3] == "An L4/L5 file imports sqlalchemy or sqlmodel at runtime."
+    assert out.splitlines()[-1] == "3 errors, 0 warnings in 3 files"
+    assert "iam_service.py" not in out  # counted, not listed
+
+    code, out, _ = run(repo, "--statistics", "--format", "json")
+    assert code == 1
+    assert json.loads(out)[0] == {
+        "rule": "SQLALCHEMY_RUNTIME",
+        "severity": "error",
+        "count": 2,
+        "summary": "An L4/L5 file imports sqlalchemy or sqlmodel at runtime.",
+    }
+
+
+def test_statistics_with_a_format_that_lists_findings_is_refused(repo: Path) -> None:
+    code, out, err = run(repo, "--statistics", "--format", "sarif")
+    assert code == 2 and out == ""
+    assert "--statistics counts the findings as text or json, not sarif" in err

@@ -142,3 +142,54 @@ def test_an_error_is_never_recorded(repo: Repo, capfd: pytest.CaptureFixture[str
         code, _, err = run(capfd, "--select", "NO_SUCH_RULE")
         assert code == 2 and "unknown rule" in err
     assert not list((repo.root / ".hoc-migrate" / "cache").glob("replay-*"))
+
+
+def test_each_set_of_options_replays_its_own_output(
+    repo: Repo, capfd: pytest.CaptureFixture[str]
+) -> None:
+    plain = recorded(repo, capfd)
+    statistics = recorded(repo, capfd, "--statistics")
+    exit_zero = recorded(repo, capfd, "--exit-zero")
+    repo.forget_stored_results()  # from here on, a run that checks would have to parse
+
+    assert run(capfd, "--statistics") == statistics
+    assert run(capfd, "--exit-zero") == exit_zero
+    assert run(capfd) == plain
+    assert statistics[1].splitlines()[0].split("\t")[:3] == ["1", "SQLALCHEMY_RUNTIME", "error"]
+    assert (exit_zero[0], plain[0]) == (0, 1) and exit_zero[1] == plain[1]
+    assert repo.stored_results() == []
+
+
+def test_quiet_replays_its_silence(repo: Repo, capfd: pytest.CaptureFixture[str]) -> None:
+    run(capfd, "-q")
+    stored = run(capfd, "-q")  # the stored result: records the replay
+    repo.forget_stored_results()
+    assert run(capfd, "-q") == stored == (1, stored[1], "")
+    assert repo.stored_results() == []
+
+
+def test_verbose_is_never_replayed(repo: Repo, capfd: pytest.CaptureFixture[str]) -> None:
+    recorded(repo, capfd)
+    for _ in range(2):
+        code, _, err = run(capfd, "-v")
+        assert code == 1
+        assert err.startswith("the stored result of the last check (no file changed)\n")
+        assert "configuration: pyproject.toml\n" in err
+    replays = list((repo.root / ".hoc-migrate" / "cache").glob("replay-*"))
+    assert len(replays) == 1  # the plain command's; none for -v
+
+
+@pytest.mark.parametrize(
+    ("argv", "verbose"),
+    [
+        (["-v"], True),
+        (["--verbose"], True),
+        (["-qv"], True),
+        (["-f", "json", "-v"], True),
+        (["-j4", "-o", "verbose.json"], False),
+        (["--", "-v"], False),
+        (["--statistics"], False),
+    ],
+)
+def test_what_counts_as_verbose(argv: list[str], verbose: bool) -> None:
+    assert check_replay._verbose(["check", *argv]) is verbose

@@ -157,3 +157,25 @@ def test_a_source_file_that_does_not_parse_is_named_with_its_line(repo_factory) 
     assert code == 2
     assert "src/app/engines/broken.py:2" in err
     assert out == ""
+
+
+def test_exit_zero_keeps_a_dry_run_that_adds_a_layer_error_at_0(repo_factory) -> None:  # type: ignore[no-untyped-def]
+    files = {
+        **PACKAGE,
+        "src/app/drivers/store.py": "import sqlalchemy\n",
+        "plan.yaml": (
+            "name: into the engines\n"
+            "source_roots: [src]\n"
+            "steps:\n"
+            "  - move: {from: src/app/drivers/store.py, to: src/app/hoc/cus/x/engines/store.py}\n"
+        ),
+    }
+    repo = repo_factory(files)
+    code, out, err = run(repo, "dry-run", "plan.yaml")
+    assert code == 1, err
+    assert "findings the plan adds" in err
+    code, out_zero, err_zero = run(repo, "dry-run", "plan.yaml", "--exit-zero")
+    assert code == 0 and out_zero == out and err_zero == err
+    quiet = run(repo, "dry-run", "plan.yaml", "-q")
+    assert quiet[0] == 1 and quiet[1] == out
+    assert quiet[2].startswith("findings the plan adds (")

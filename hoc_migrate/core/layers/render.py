@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import Counter, defaultdict
+from enum import StrEnum
 from typing import Any
 
 from hoc_migrate import __version__
@@ -17,7 +18,16 @@ from hoc_migrate.core.layers.result import CheckResult
 
 TOOL_NAME = "hoc-migrate"
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
-FORMATS = ("text", "json", "sarif", "github")
+
+
+class ReportFormat(StrEnum):
+    text = "text"
+    json = "json"
+    sarif = "sarif"
+    github = "github"
+
+
+FORMATS = tuple(f.value for f in ReportFormat)
 
 _STATUS_LABEL = {
     Status.ACCEPTED_DEBT: "accepted debt",
@@ -84,6 +94,38 @@ def render_text(result: CheckResult, *, show_held: bool = True) -> str:
         lines.append("")
     lines.append(summary_line(result))
     return "\n".join(lines) + "\n"
+
+
+def statistics(result: CheckResult) -> list[tuple[str, str, int]]:
+    """(rule, severity, count) of the active findings, the most frequent first."""
+    counts = Counter((f.rule, f.severity) for f in result.findings if f.is_active)
+    return sorted(((r, s, n) for (r, s), n in counts.items()), key=lambda x: (-x[2], x[0], x[1]))
+
+
+def render_statistics(result: CheckResult, fmt: str = "text") -> str:
+    """The active findings counted per rule (as `ruff check --statistics`): one row per rule
+    and severity, the most frequent first, then the summary line; or the rows as JSON."""
+    rows = statistics(result)
+    if fmt == "json":
+        document = [
+            {"rule": rule, "severity": severity, "count": count, "summary": _rule_summary(rule)}
+            for rule, severity, count in rows
+        ]
+        return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    counts = max((len(str(n)) for _, _, n in rows), default=1)
+    rules = max((len(r) for r, _, _ in rows), default=0)
+    severities = max((len(s) for _, s, _ in rows), default=0)
+    lines = [
+        f"{n:>{counts}}\t{rule:<{rules}}\t{severity:<{severities}}\t{_rule_summary(rule)}"
+        for rule, severity, n in rows
+    ]
+    lines.append(summary_line(result))
+    return "\n".join(lines) + "\n"
+
+
+def _rule_summary(rule: str) -> str:
+    known = RULES.get(rule)
+    return known.summary if known is not None else ""
 
 
 def _finding_json(f: Finding) -> dict[str, Any]:
