@@ -2,17 +2,26 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from hoc_migrate.cli._app import app, errors_to_exit_codes, stderr, stdout
+from hoc_migrate.cli._app import App, HelpGroup, app, errors_to_exit_codes, stderr, stdout
 from hoc_migrate.core.errors import UsageError
 
-config_app = typer.Typer(
+
+class ShowFormat(StrEnum):
+    text = "text"
+    json = "json"
+
+
+config_app = App(
     help="The layer check's configuration: the effective values, the reference.",
     no_args_is_help=True,
+    rich_markup_mode="markdown",
+    cls=HelpGroup,
 )
 app.add_typer(config_app, name="config")
 
@@ -27,7 +36,9 @@ def _root(repo: Path | None, paths: list[Path]) -> Path:
 def init(
     repo: Annotated[
         Path | None,
-        typer.Option("--repo", help="The repository (default: the git work tree around here)."),
+        typer.Option(
+            "--repo", metavar="DIR", help="The repository (default: the git work tree around here)."
+        ),
     ] = None,
     show: Annotated[
         bool, typer.Option("--print", help="Print the configuration instead of writing it.")
@@ -50,22 +61,29 @@ def init(
 @config_app.command("show")
 def show(
     path: Annotated[
-        Path | None, typer.Argument(help="The path a check would start from (default: all).")
+        Path | None,
+        typer.Argument(metavar="PATH", help="The path a check would start from (default: all)."),
     ] = None,
-    repo: Annotated[Path | None, typer.Option("--repo", help="The repository.")] = None,
+    repo: Annotated[
+        Path | None, typer.Option("--repo", metavar="DIR", help="The repository.")
+    ] = None,
     config: Annotated[
         Path | None,
-        typer.Option("--config", help="A pyproject.toml or hoc-migrate.toml (default: found)."),
+        typer.Option(
+            "--config",
+            metavar="FILE",
+            help="A pyproject.toml or hoc-migrate.toml (default: found).",
+        ),
     ] = None,
-    fmt: Annotated[str, typer.Option("--format", "-f", help="text | json")] = "text",
+    fmt: Annotated[
+        ShowFormat, typer.Option("--format", "-f", help="Text for people, JSON for tools.")
+    ] = ShowFormat.text,
 ) -> None:
     """Print the effective configuration, each value with where it came from."""
     from hoc_migrate.core.layers.config_show import render_config, render_config_json
     from hoc_migrate.services.project_setup import show_config
 
     with errors_to_exit_codes():
-        if fmt not in ("text", "json"):
-            raise UsageError(f"--format: unknown format {fmt!r}", hint="one of text, json")
         given = [path] if path is not None else []
         if path is not None and not path.exists():
             raise UsageError(f"no such path: {path}")
@@ -73,7 +91,7 @@ def show(
         shown = show_config(root, path.resolve() if path else None, config)
         text = (
             render_config_json(shown.entries)
-            if fmt == "json"
+            if fmt is ShowFormat.json
             else render_config(shown.entries, shown.config)
         )
         stdout.print(text, markup=False, highlight=False, end="")

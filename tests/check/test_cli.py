@@ -174,7 +174,10 @@ def test_statistics_count_the_findings_per_rule_most_frequent_first(repo: Path) 
         ["2", "SQLALCHEMY_RUNTIME", "error"],
         ["1", "BANNED_NAMING", "error"],
     ]
-    assert rows[0][3] == "An L4/L5 file imports sqlalchemy or sqlmodel at runtime."
+    assert (
+        rows[0][3]
+        == "A file of a layer that must not touch the database imports a runtime-banned module (sqlalchemy, sqlmodel) at run time."
+    )
     assert out.splitlines()[-1] == "3 errors, 0 warnings in 3 files"
     assert "iam_service.py" not in out  # counted, not listed
 
@@ -184,7 +187,7 @@ def test_statistics_count_the_findings_per_rule_most_frequent_first(repo: Path) 
         "rule": "SQLALCHEMY_RUNTIME",
         "severity": "error",
         "count": 2,
-        "summary": "An L4/L5 file imports sqlalchemy or sqlmodel at runtime.",
+        "summary": "A file of a layer that must not touch the database imports a runtime-banned module (sqlalchemy, sqlmodel) at run time.",
     }
 
 

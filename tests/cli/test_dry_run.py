@@ -162,6 +162,7 @@ def test_a_source_file_that_does_not_parse_is_named_with_its_line(repo_factory) 
 def test_exit_zero_keeps_a_dry_run_that_adds_a_layer_error_at_0(repo_factory) -> None:  # type: ignore[no-untyped-def]
     files = {
         **PACKAGE,
+        "src/app/hoc/__init__.py": "",  # a HOC tree: its preset (SQLALCHEMY_RUNTIME) applies
         "src/app/drivers/store.py": "import sqlalchemy\n",
         "plan.yaml": (
             "name: into the engines\n"

@@ -1,5 +1,6 @@
 """Errors name the file the user wrote: a module that does not parse is named by its path in
-the tree the plan starts from, with its line, even when the plan moved it first."""
+the tree the plan starts from, with its line, even when the plan moved it first. (A moved
+file the move does not need to edit moves as it is, unparsed: these ones need an edit.)"""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ FILES: dict[str, str | bytes] = {
     "src/app/a.py": BROKEN,
     "src/app/b.py": "X = 1\n",
     "src/app/pkg/__init__.py": "",
-    "src/app/pkg/broken.py": "from .. import b\nclass C(\n",
+    "src/app/pkg/broken.py": "from app.pkg import b\nclass C(\n",
     "src/app/user.py": "from app import a\n",
 }
 PLAN = "name: p\nsource_roots: [src]\nsteps:\n  - move: {{from: {src}, to: {dst}}}\n"
@@ -41,7 +42,7 @@ def test_a_moved_module_that_does_not_parse_is_named_where_the_user_wrote_it(
 ) -> None:
     repo = repo_factory(FILES)
     plan = repo / "plan.yaml"
-    plan.write_text(PLAN.format(src="src/app/a.py", dst="src/app/c.py"))
+    plan.write_text(PLAN.format(src="src/app/a.py", dst="src/app/sub/c.py"))
     extra = ["--branch", "b"] if command == "apply" else []
 
     code, out, err = run(repo, command, str(plan), *extra)
@@ -49,9 +50,9 @@ def test_a_moved_module_that_does_not_parse_is_named_where_the_user_wrote_it(
     assert code == 2 and out == ""
     first = err.splitlines()[0]
     assert first.startswith("error: step 1 (move): src/app/a.py:4: does not parse"), err
-    assert "moved to src/app/c.py" in first
+    assert "moved to src/app/sub/c.py" in first
     assert "  src/app/a.py:4: " in err  # the problem line, with the base path too
-    assert "src/app/c.py:4" not in err
+    assert "src/app/sub/c.py:4" not in err
 
 
 def test_a_module_of_a_moved_package_is_named_by_its_old_path(repo_factory) -> None:  # type: ignore[no-untyped-def]
