@@ -23,7 +23,7 @@ import libcst
 from codemods import _header, extract_schema, split_hybrid
 from codemods._errors import CodemodRefusal
 from codemods._references import may_reference, rewrite_module_references
-from hoc_migrate.adapters.source_text import decode_source, encode_source
+from hoc_migrate.adapters.source_text import UnencodableText, decode_source, encode_source
 from hoc_migrate.core.errors import HocMigrateError, PlanError, Problem, SourceParseError
 from hoc_migrate.ports import Extraction, ReferenceFile, Split
 
@@ -52,6 +52,14 @@ def _reported(path: str) -> Iterator[None]:
         ) from None
     except CodemodRefusal as exc:
         raise PlanError(f"{path}: {exc}", [Problem(str(exc), file=path)]) from None
+    except UnencodableText as exc:
+        where = exc.where or path
+        raise PlanError(
+            f"{where}: its encoding ({exc.encoding}) cannot hold {exc.char!r} "
+            f"(U+{ord(exc.char):04X}), which the plan would write at line {exc.line}",
+            [Problem(f"{exc.char!r} is not in {exc.encoding}", file=where, line=exc.line)],
+            hint=f"convert the file to UTF-8, or keep the plan's text to what {exc.encoding} holds",
+        ) from None
 
 
 class LibcstCodemods:
@@ -87,7 +95,7 @@ class LibcstCodemods:
                 names=names,
                 moved_from=moved_from,
             )
-        return source if result == text else encode_source(result, encoding)
+            return source if result == text else encode_source(result, encoding)
 
     def rewrite_references_batch(
         self,
@@ -169,7 +177,7 @@ class LibcstCodemods:
                 hybrid_note=note,
                 fields=fields,
             )
-        return source if result == text else encode_source(result, encoding)
+            return source if result == text else encode_source(result, encoding)
 
     def extract_definitions(
         self,
@@ -203,13 +211,13 @@ class LibcstCodemods:
                 header=header,
                 source_is_package=source_is_package,
             )
-        return Extraction(
-            source=encode_source(result.source, encoding),
-            target=encode_source(result.target_source, target_encoding),
-            moved=tuple(result.moved),
-            helpers=tuple(result.carried_helpers),
-            already=tuple(result.already_extracted),
-        )
+            return Extraction(
+                source=encode_source(result.source, encoding),
+                target=encode_source(result.target_source, target_encoding, target_module),
+                moved=tuple(result.moved),
+                helpers=tuple(result.carried_helpers),
+                already=tuple(result.already_extracted),
+            )
 
     def split_module(
         self,
@@ -246,13 +254,13 @@ class LibcstCodemods:
                 ),
                 hybrid_note=note,
             )
-        return Split(
-            engine=encode_source(result.engine_source, encoding),
-            driver=encode_source(result.driver_source, driver_encoding),
-            moved=tuple(result.moved),
-            already=tuple(result.already_split),
-            explanation=tuple(_explain(c) for c in result.classification),
-        )
+            return Split(
+                engine=encode_source(result.engine_source, encoding),
+                driver=encode_source(result.driver_source, driver_encoding, driver_module),
+                moved=tuple(result.moved),
+                already=tuple(result.already_split),
+                explanation=tuple(_explain(c) for c in result.classification),
+            )
 
     def classify(self, source: bytes, *, path: str) -> list[str]:
         with _reported(path):

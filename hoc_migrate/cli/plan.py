@@ -16,7 +16,7 @@ REPO_OPTION = typer.Option(
 
 @plan_app.command("validate")
 def validate(
-    plan: Path = typer.Argument(..., help="The plan file (YAML)."),
+    plan: Path = typer.Argument(..., help="The plan file (YAML; - reads standard input)."),
     repo: Path | None = REPO_OPTION,
 ) -> None:
     """Check a plan's format and that it fits the repository's tree. Exit 2 when it does not."""
@@ -28,7 +28,8 @@ def validate(
         migration = prepare_migration(plan, repo)
         steps = len(migration.plan.steps)
         stdout.print(
-            f"{plan}: valid ({steps} step{'s' if steps != 1 else ''}) for {migration.repo_root}",
+            f"{migration.plan.file}: valid ({steps} step{'s' if steps != 1 else ''}) for "
+            f"{migration.repo_root}",
             markup=False,
         )
 

@@ -22,8 +22,15 @@ def pr_command(
     branch: Annotated[str, typer.Option("--branch", help="The branch `apply` created.")],
     out: Annotated[
         Path | None,
-        typer.Option("--out", help="A folder inside the repository (default: .hoc-migrate/pr/)."),
+        typer.Option(
+            "--out",
+            help="A folder inside the repository (default: .git/hoc-migrate/pr/BRANCH/).",
+        ),
     ] = None,
+    force: Annotated[
+        bool,
+        typer.Option("--force", help="Write the folder even over files git tracks."),
+    ] = False,
     base: Annotated[
         str | None,
         typer.Option("--base", help="The branch's base (default: recorded by apply)."),
@@ -49,6 +56,7 @@ def pr_command(
             base=base,
             split_by=split_by.value if split_by else None,
             repo=repo,
+            force=force,
         )
     written = [output.description, output.diff, *output.series]
     for part in output.parts:

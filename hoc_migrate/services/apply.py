@@ -1,6 +1,6 @@
 """`apply`: turn a plan's result into a verified branch, never touching the user's checkout.
 
-Everything happens in a detached worktree under `<repo>/.hoc-migrate/worktrees/`; the branch
+Everything happens in a detached worktree under `<git-common-dir>/hoc-migrate/worktrees/`; the branch
 is created only once the result is verified (or, with `keep_failed`, to inspect a failure).
 A journal records what exists at each stage, so the next run undoes an interrupted one.
 """
@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import hashlib
 import json
 import os
 import re
@@ -20,11 +21,12 @@ from hoc_migrate.adapters import journal
 from hoc_migrate.adapters.command import run_command
 from hoc_migrate.adapters.git_repo import GitRepo, GitTree
 from hoc_migrate.adapters.repo_root import find_repo_root
-from hoc_migrate.adapters.workspace import WORKSPACE_DIR, workspace
+from hoc_migrate.adapters.workspace import state_path, workspace, write_atomically
 from hoc_migrate.core.changes import ChangeKind
 from hoc_migrate.core.commits import CommitSpec, StepState, commit_series
 from hoc_migrate.core.errors import GitError, Problem, UsageError
 from hoc_migrate.core.verification import VerificationReport
+from hoc_migrate.services.layer_topology import cache_dir
 from hoc_migrate.services.layer_view import make_layer_checker
 from hoc_migrate.services.migration import Migration, compute, prepare_migration
 from hoc_migrate.services.planner import PlanResult
@@ -60,6 +62,7 @@ class ApplyRequest:
     per_step: bool = True  # one edit commit per step, else one for all
     keep_failed: bool = False  # keep the branch of a failed verification for inspection
     repo: Path | None = None
+    timeout: float | None = None  # seconds for the verify command (default: the plan's)
 
 
 @dataclass
@@ -86,9 +89,17 @@ def _stage(name: str) -> None:
         raise KeyboardInterrupt
 
 
+_SAFE_NAME_MAX = 100
+
+
 def safe_name(branch: str) -> str:
-    """A branch name as one folder/file name."""
-    return re.sub(r"[^A-Za-z0-9._-]", "_", branch.replace("/", "__"))
+    """A branch name as one folder/file name (at most 100 characters: a long name is cut and
+    keeps a digest of the whole, so two names never share a folder)."""
+    name = re.sub(r"[^A-Za-z0-9._-]", "_", branch.replace("/", "__"))
+    if len(name) <= _SAFE_NAME_MAX and name == branch.replace("/", "__"):
+        return name
+    digest = hashlib.blake2b(branch.encode("utf-8", "surrogateescape"), digest_size=6).hexdigest()
+    return f"{name[: _SAFE_NAME_MAX - 13]}-{digest}"
 
 
 # -- refusals -----------------------------------------------------------------------------
@@ -148,7 +159,7 @@ def apply_plan(
         checker = checker or make_layer_checker(
             migration.config,
             source_roots=migration.source_roots,
-            cache_dir=workspace(migration.repo_root, "cache"),
+            cache_dir=cache_dir(migration.repo_root),
         )
         outcome = _apply_in_worktree(
             repo, request, migration, result, base, base_tree, checker, runner, today
@@ -246,9 +257,10 @@ def _apply_in_worktree(
             checker,
             today=today,
         )
-        verification = verification.with_check(
-            command_outcome(result.plan.verify, worktree, runner)
-        )
+        settings = result.plan.verify
+        if request.timeout is not None:
+            settings = dataclasses.replace(settings, timeout=request.timeout)
+        verification = verification.with_check(command_outcome(settings, worktree, runner))
         entry.record(stage="verified" if verification.passed else "failed")
         _stage("after-verify")
         kept = verification.passed or request.keep_failed
@@ -261,9 +273,12 @@ def _apply_in_worktree(
             write_run_record(repo.root, applied)
         return applied
     finally:
-        # Success, failure, exception or Ctrl-C: the worktree goes, then the journal.
-        repo.remove_worktree(worktree)
-        entry.finish()
+        # Success, failure, exception, Ctrl-C or SIGTERM: the worktree goes, then the journal
+        # (the lock) even when removing the worktree failed: recovery removes a stray one.
+        try:
+            repo.remove_worktree(worktree)
+        finally:
+            entry.finish()
 
 
 def _module_renames(result: PlanResult, source_roots: tuple[str, ...]) -> dict[str, str]:
@@ -320,13 +335,13 @@ def write_run_record(repo_root: Path, applied: ApplyResult) -> None:
             "output": command.output,
         },
     }
-    run_record_path(repo_root, applied.branch).write_text(
-        json.dumps(data, indent=2), encoding="utf-8"
+    write_atomically(
+        run_record_path(repo_root, applied.branch), json.dumps(data, indent=2).encode("utf-8")
     )
 
 
 def read_run_record(repo_root: Path, branch: str) -> dict[str, object] | None:
-    path = repo_root / WORKSPACE_DIR / "runs" / f"{safe_name(branch)}.json"
+    path = state_path(repo_root, "runs", f"{safe_name(branch)}.json")
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):

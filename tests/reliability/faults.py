@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tests.conftest import GIT_ENV, ROOT, git, make_repo
+from tests.conftest import GIT_ENV, ROOT, git, make_repo, state_dir
 from tests.reliability.harness import cli, hoc_leftovers, repo_state
 
 LAUNCHER = Path(__file__).resolve().parent / "fault_launcher.py"
@@ -224,7 +224,7 @@ def run_git_state_case(work: Path, tree: str, state: str) -> FaultResult:
     extra: list[str] = []
     if run.returncode not in (0, 2) or "Traceback" in run.stderr:
         extra.append(f"exit {run.returncode}: {run.stderr[-2000:]}")
-    if run.returncode == 2 and not run.stderr.startswith("error:"):
+    if run.returncode == 2 and not _diagnostics(run.stderr).startswith("error:"):
         extra.append(f"no clear message: {run.stderr[-2000:]}")
     if hoc_leftovers(repo):
         extra.append(f"left {hoc_leftovers(repo)}")
@@ -233,6 +233,15 @@ def run_git_state_case(work: Path, tree: str, state: str) -> FaultResult:
     made, problems = check_after(repo, before, tree)
     undo()
     return FaultResult(state, run.returncode, made, extra + problems)
+
+
+def _diagnostics(stderr: str) -> str:
+    """stderr without the line apply prints before it runs the plan's verify command."""
+    lines = stderr.splitlines(keepends=True)
+    return "".join(line for line in lines if not line.startswith(ANNOUNCED))
+
+
+ANNOUNCED = "running the plan's verify command in "
 
 
 def run_random_kill(work: Path, tree: str, sig: int, delay: float) -> FaultResult:
@@ -244,7 +253,7 @@ def run_random_kill(work: Path, tree: str, sig: int, delay: float) -> FaultResul
     plan.write_text(plan_text(), encoding="utf-8")
     before = repo_state(repo)
     proc = _start(repo, plan)
-    lock = repo / ".hoc-migrate" / "apply.lock"
+    lock = state_dir(repo) / "apply.lock"
     while not lock.exists() and proc.poll() is None:
         time.sleep(0.002)
     time.sleep(delay)
@@ -280,7 +289,7 @@ def apply_duration(work: Path) -> float:
     plan = work / "timing-plan.yaml"
     plan.write_text(plan_text(), encoding="utf-8")
     proc = _start(repo, plan)
-    lock = repo / ".hoc-migrate" / "apply.lock"
+    lock = state_dir(repo) / "apply.lock"
     while not lock.exists() and proc.poll() is None:
         time.sleep(0.002)
     start = time.monotonic()

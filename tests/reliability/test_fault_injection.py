@@ -2,7 +2,8 @@
 command) at every stage; git refusing (locked index, rejecting hooks).
 
 Every case ends, once the next command has run, with the user's repository exactly as before:
-working tree, index, refs, HEAD, `git worktree list`, stash, nothing left in `.hoc-migrate/`;
+working tree, index, refs, HEAD, `git worktree list`, stash, nothing left in hoc-migrate's state
+folder (`.git/hoc-migrate/`);
 or, when the fault came after the branch was made, with that branch holding exactly the
 verified result and nothing else changed. See `faults.py` for the stages and the checks.
 """
