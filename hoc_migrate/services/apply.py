@@ -227,12 +227,13 @@ def _apply_in_worktree(
         stage="start",
         plan=str(request.plan_path),
     )
+    message_file = state_path(repo.root, "tmp", f"commit-message-{os.getpid()}")
     try:
         _stage("after-journal")
         repo.add_worktree(worktree, base)
         entry.record(stage="worktree")
         _stage("after-worktree")
-        message_file = workspace(repo.root, "tmp") / f"commit-message-{os.getpid()}"
+        workspace(repo.root, "tmp")
         commits: list[tuple[str, str]] = []
         for spec in plan_commits(result, base_tree, per_step=request.per_step):
             sha = repo.commit(worktree, spec, message_file)
@@ -240,7 +241,6 @@ def _apply_in_worktree(
             entry.record(stage="commits", commits=[c[0] for c in commits])
             if len(commits) == 1:
                 _stage("after-moves-commit")
-        message_file.unlink(missing_ok=True)
         tip = commits[-1][0] if commits else base
         _stage("after-commits")
         tip_tree = repo.tree(tip)
@@ -276,6 +276,7 @@ def _apply_in_worktree(
         # Success, failure, exception, Ctrl-C or SIGTERM: the worktree goes, then the journal
         # (the lock) even when removing the worktree failed: recovery removes a stray one.
         try:
+            message_file.unlink(missing_ok=True)
             repo.remove_worktree(worktree)
         finally:
             entry.finish()

@@ -33,10 +33,12 @@ class Outcome:
     stderr: str
 
 
-def cli(*args: str | Path) -> Outcome:
+def cli(*args: str | Path, stdin: bytes | None = None) -> Outcome:
     """Run the CLI in-process, as `hoc-migrate ARGS` would (exit code, stdout, stderr)."""
     env = {key: value for key, value in GIT_ENV.items()}
-    result = CliRunner().invoke(app, [str(a) for a in args], env=env, catch_exceptions=False)
+    result = CliRunner().invoke(
+        app, [str(a) for a in args], input=stdin, env=env, catch_exceptions=False
+    )
     # Not `result.stdout`: click turns CRLF into LF there, and a diff must stay byte-exact.
     stdout = result.stdout_bytes.decode("utf-8", "surrogateescape")
     return Outcome(result.exit_code, stdout, result.stderr)
