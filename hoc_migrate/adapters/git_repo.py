@@ -9,7 +9,6 @@ are never touched. The only ref ever written is the branch the user named, a new
 from __future__ import annotations
 
 import os
-import re
 import shutil
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -30,10 +29,6 @@ _NO_HOOKS = ("-c", f"core.hooksPath={os.devnull}")
 # Paths are data, never pathspec magic or globs.
 _LITERAL = {"GIT_LITERAL_PATHSPECS": "1"}
 _BATCH = 500  # paths per `git add` call, far below any argument-length limit
-# Names git keeps for itself at the top of the git directory (HEAD, FETCH_HEAD, ORIG_HEAD...).
-_PSEUDO_REF = re.compile(r"[A-Z_]*HEAD")
-_OBJECT_ID = re.compile(r"[0-9a-fA-F]{40}|[0-9a-fA-F]{64}")
-_NAME_MAX = 255  # bytes of one file name: a loose ref is a file per part of the name
 
 
 @dataclass(frozen=True)
@@ -214,47 +209,6 @@ class GitRepo:
         for var in ("GIT_AUTHOR_IDENT", "GIT_COMMITTER_IDENT"):
             if not self.ok("var", var):
                 return "git does not know who you are (set user.name and user.email)"
-        return None
-
-    def check_branch_name(self, name: str) -> None:
-        """Refuse a name that is not a branch name in its own right, as git checks one
-        (`git check-ref-format --branch`), or that git would read as anything but
-        `refs/heads/<name>`: `@{-1}`, `HEAD`, `refs/...`, a commit id, a tag's name."""
-        problem = self._branch_name_problem(name)
-        if problem is not None:
-            message, hint = problem
-            raise UsageError(f"--branch {name!r}: {message}", hint=hint)
-
-    def _branch_name_problem(self, name: str) -> tuple[str, str | None] | None:
-        pick = "pick a plain name, such as migrate/integrations"
-        if not name or name.startswith("-") or not self.ok("check-ref-format", "--branch", name):
-            return "not a valid branch name (see git check-ref-format)", pick
-        expanded = self.text("check-ref-format", "--branch", name)
-        if expanded != name:  # `@{-1}`, `@{-2}`: the branches checked out before
-            return f"git reads it as the branch {expanded!r}, not as a new name", pick
-        if _PSEUDO_REF.fullmatch(name) or name == "@":
-            return "a name git keeps for itself (HEAD, FETCH_HEAD, ...)", pick
-        if name.startswith("refs/"):
-            short = name.removeprefix("refs/heads/")
-            return (
-                f"a full ref name; --branch takes the branch's own name (this would make "
-                f"refs/heads/{name})",
-                f"--branch {short}" if short != name else pick,
-            )
-        if _OBJECT_ID.fullmatch(name):
-            return "a commit id, not a branch name", pick
-        longest = max(len(os.fsencode(part)) for part in name.split("/"))
-        if longest > _NAME_MAX:
-            return (
-                f"a part of it is {longest} bytes long; git stores each part of a branch name "
-                f"as a file name, at most {_NAME_MAX} bytes",
-                "pick a shorter name",
-            )
-        if self.ok("rev-parse", "--verify", "-q", name):
-            full = self.text("rev-parse", "--symbolic-full-name", name)
-            if full != f"refs/heads/{name}":
-                what = full or f"the commit {self.text('rev-parse', '--verify', '-q', name)[:12]}"
-                return f"already names {what} in this repository", pick
         return None
 
     def branch_tip(self, name: str) -> str | None:

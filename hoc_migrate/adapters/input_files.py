@@ -64,9 +64,11 @@ def read_limited(path: Path, limit: int) -> bytes:
         raise NotReadable(_KINDS[kind])
     if kind == stat.S_IFREG and found.st_size > limit:
         raise TooLarge(found.st_size)
-    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_BINARY", 0))
+    nonblocking = getattr(os, "O_NONBLOCK", 0)  # only to open a FIFO without a writer
+    fd = os.open(path, os.O_RDONLY | nonblocking | getattr(os, "O_BINARY", 0))
     try:
-        os.set_blocking(fd, True)  # non-blocking only to open a FIFO without a writer
+        if nonblocking:
+            os.set_blocking(fd, True)
         return _read_fd(fd, limit)
     finally:
         os.close(fd)

@@ -1,7 +1,8 @@
 """`apply`: turn a plan's result into a verified branch, never touching the user's checkout.
 
-Everything happens in a detached worktree under `<git-common-dir>/hoc-migrate/worktrees/`; the branch
-is created only once the result is verified (or, with `keep_failed`, to inspect a failure).
+Everything happens in a detached worktree under `<git-common-dir>/hoc-migrate/worktrees/`; the
+branch is created only once the result is verified (or, with `keep_failed`, to inspect a
+failure).
 A journal records what exists at each stage, so the next run undoes an interrupted one.
 """
 
@@ -18,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from hoc_migrate.adapters import journal
+from hoc_migrate.adapters.branch_names import check_branch_name
 from hoc_migrate.adapters.command import run_command
 from hoc_migrate.adapters.git_repo import GitRepo, GitTree
 from hoc_migrate.adapters.repo_root import find_repo_root
@@ -115,7 +117,7 @@ def _refusals(repo: GitRepo, request: ApplyRequest) -> None:
             f"a {operation} is in progress in this repository",
             hint=f"finish or abort the {operation} first",
         )
-    repo.check_branch_name(request.branch)
+    check_branch_name(repo, request.branch)
     if repo.branch_tip(request.branch) is not None:
         checked_out = repo.branch_checked_out_at(request.branch)
         if checked_out is not None:
