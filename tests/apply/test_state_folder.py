@@ -13,6 +13,7 @@ import pytest
 from hoc_migrate.adapters.workspace import git_dirs, make_folders, state_path, workspace
 from hoc_migrate.core.errors import UsageError
 from tests.conftest import GIT_ENV, git, make_repo
+from tests.reliability.harness import cli
 
 
 def asked_git(work_tree: Path) -> tuple[Path, Path]:
@@ -63,3 +64,21 @@ def test_state_folders_are_never_made_through_a_link(tmp_path: Path) -> None:
         (tmp_path / "file").write_text("")
         make_folders(tmp_path, ("file", "below"))
     assert list(outside.iterdir()) == []
+
+
+def test_check_of_a_folder_outside_git_writes_nothing_into_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache-home"))
+    tree = tmp_path / "tree"
+    engines = tree / "backend/app/hoc/cus/shop/engines"
+    engines.mkdir(parents=True)
+    (engines / "rates.py").write_text("# Layer: L5 — Domain Engines\nRATE = 1\n")
+    before = sorted(p.relative_to(tree) for p in tree.rglob("*"))
+    first = cli("check", "--repo", tree)
+    again = cli("check", "--repo", tree)
+    assert (first.code, again.code) == (0, 0), first.stderr
+    assert "(1 parsed, 0 from cache" in first.stderr
+    assert "(0 parsed, 1 from cache" in again.stderr
+    assert sorted(p.relative_to(tree) for p in tree.rglob("*")) == before
+    assert list((tmp_path / "cache-home" / "hoc-migrate" / "trees").iterdir())
