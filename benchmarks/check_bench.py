@@ -2,13 +2,13 @@
 
     .venv/bin/python benchmarks/check_bench.py [--files 2000] [--lines 800000] [--repeat 3]
 
-One synthetic tree (benchmarks/gen_tree.py), two tools, each run as its command line in a
-fresh process, the median of `--repeat` runs:
+One synthetic tree (benchmarks/gen_tree.py) in a new git repository (as a CI checkout is),
+two tools, each run as its command line in a fresh process, the median of `--repeat` runs:
 
 * hoc-migrate cold: `hoc-migrate check --no-cache` (every file parsed, in worker processes);
-* hoc-migrate first: `hoc-migrate check` with `.hoc-migrate/` removed (cold, and it fills
-  the cache);
-* hoc-migrate stored: `hoc-migrate check` after a run that filled `.hoc-migrate/cache`, its
+* hoc-migrate first: `hoc-migrate check` with its state folder (`.git/hoc-migrate/`) removed
+  (cold, and it fills the cache);
+* hoc-migrate stored: `hoc-migrate check` after a run that filled `.git/hoc-migrate/cache`, its
   replay removed (the tree unchanged: the stored result, every file's stat checked, none
   read, the report rendered);
 * hoc-migrate warm: `hoc-migrate check` after the same command ran on the unchanged tree:
@@ -136,7 +136,7 @@ def in_process(root: Path, repeat: int) -> tuple[float, float, float, int, int]:
     from hoc_migrate.core.layers.config import CheckConfig
     from hoc_migrate.services.check import run_check
 
-    cache = root / ".hoc-migrate" / "bench-cache"
+    cache = root / ".git" / "hoc-migrate" / "bench-cache"
     shutil.rmtree(cache, ignore_errors=True)
 
     def timed() -> float:
@@ -169,6 +169,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         start = time.perf_counter()
         stats = generate_hoc_tree(workdir, files=args.files, lines=args.lines, seed=args.seed)
+        # hoc-migrate keeps its cache in the git directory (outside git: the user's cache).
+        subprocess.run(["git", "init", "-q", str(workdir)], check=True)
         print(
             f"tree: {stats.files} files, {stats.lines:,} lines "
             f"(generated in {time.perf_counter() - start:.1f}s) in {workdir}"
@@ -181,9 +183,9 @@ def main(argv: list[str] | None = None) -> int:
         hoc = [str(BIN / "hoc-migrate"), "check", "--repo", str(workdir), "-f", "json"]
         lint = [str(BIN / "lint-imports"), str(config), "--no-logo"]
         backend = stats.source_root
-        clear_hoc = ["rm", "-rf", str(workdir / ".hoc-migrate")]
+        clear_hoc = ["rm", "-rf", str(workdir / ".git" / "hoc-migrate")]
         clear_lint = ["rm", "-rf", str(backend / ".import_linter_cache")]
-        replays = workdir / ".hoc-migrate" / "cache" / "replay-*"
+        replays = workdir / ".git" / "hoc-migrate" / "cache" / "replay-*"
         # A run, then no replay left: the next run checks and gets the stored result.
         no_replay = ["sh", "-c", f"{shlex.join(hoc)} >/dev/null 2>&1; rm -f {replays}"]
         timings = []

@@ -20,6 +20,24 @@ GIT_ENV = {
 }
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _user_cache_dir(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    """hoc-migrate keeps the cache of a tree outside git in the user's cache directory: a
+    temporary one here, never the developer's (subprocesses inherit it)."""
+    previous = os.environ.get("XDG_CACHE_HOME")
+    os.environ["XDG_CACHE_HOME"] = str(tmp_path_factory.mktemp("user-cache"))
+    yield
+    if previous is None:
+        os.environ.pop("XDG_CACHE_HOME", None)
+    else:
+        os.environ["XDG_CACHE_HOME"] = previous
+
+
+def state_dir(repo: Path) -> Path:
+    """hoc-migrate's state folder of a repository made by `make_repo`: `.git/hoc-migrate`."""
+    return repo / ".git" / "hoc-migrate"
+
+
 def git(cwd: Path, *args: str, check: bool = True) -> str:
     env = {**os.environ, **GIT_ENV}
     done = subprocess.run(

@@ -2,9 +2,12 @@
 
 The cache holds what one parse of a file yields, keyed by the file's content hash.
 
-One file per scanner fingerprint in `<repo>/.hoc-migrate/cache/` (with a `.gitignore` of
-`*`), read once and written once per run (atomically), so that a repeated run only parses
-what changed. Facts never depend on the checker's configuration (rules are evaluated from
+One file per scanner fingerprint in the state folder's `cache/` (`.git/hoc-migrate/cache/`;
+see workspace.py), read once and written once per run (atomically), so that a repeated run
+only parses what changed. The files are marshal data, which is not safe to load from an
+untrusted source: they are only ever read from the git directory or the user's cache
+directory, which no commit, clone or checked tree can write (whoever can write there can
+already make git run commands through `.git/config`). Facts never depend on the checker's configuration (rules are evaluated from
 them on every run), so the key is content hash + the scanner's fingerprint (facts format,
 Python version, scanner settings); a configuration change takes effect without a re-parse.
 
@@ -23,7 +26,6 @@ import hashlib
 import marshal
 import os
 import sys
-import tempfile
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -32,6 +34,7 @@ from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 from hoc_migrate.adapters import import_scanner
 from hoc_migrate.adapters.filesystem import DiskTree, FileStat
 from hoc_migrate.adapters.import_scanner import paused_gc, scan_many, scan_source
+from hoc_migrate.adapters.workspace import write_atomically
 from hoc_migrate.core.errors import UsageError
 from hoc_migrate.core.layers.facts import FACTS_VERSION, FileFacts, decode_facts, encode_facts
 from hoc_migrate.core.tree import TreeReader
@@ -72,27 +75,10 @@ def is_racy(stat: FileStat, since_ns: int) -> bool:
     return max(stat[1], stat[2]) > since_ns - RACY_NS
 
 
-def ensure_ignored(folder: Path) -> None:
-    """Create `folder` with a `.gitignore` of `*` so the cache is never committed."""
-    folder.mkdir(parents=True, exist_ok=True)
-    marker = folder / ".gitignore"
-    if not marker.exists():
-        marker.write_text("*\n", encoding="utf-8")
-
-
-def write_atomically(folder: Path, path: Path, blob: bytes) -> None:
-    """Write `blob` to `path` in the cache folder `folder` (made ignored by git) atomically."""
-    ensure_ignored(folder)
-    if folder.parent.name == ".hoc-migrate":
-        ensure_ignored(folder.parent)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}-", dir=folder)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(blob)
-        os.replace(tmp, path)
-    except OSError:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+def write_cache_file(path: Path, blob: bytes) -> None:
+    """Write `blob` to `path` in a cache folder (made when missing), atomically."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_atomically(path, blob)
 
 
 def keep_newest(folder: Path, pattern: str, count: int) -> None:
@@ -189,7 +175,7 @@ class FactsCache:
             return  # nothing new, nothing dropped
         stats = {root: self._stats[root] for root in list(self._stats)[-MAX_TREES:]}
         blob = marshal.dumps({"fingerprint": self.fingerprint, "entries": keep, "stats": stats})
-        write_atomically(self.cache_dir, self.path, blob)
+        write_cache_file(self.path, blob)
         self._entries, self._stats = keep, stats
         self._added, self._stats_changed = 0, False
 

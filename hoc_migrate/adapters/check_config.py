@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from hoc_migrate.adapters.import_linter_config import read_import_linter
+from hoc_migrate.adapters.input_files import NotReadable, TooLarge, read_limited
 from hoc_migrate.core.errors import ConfigError, Problem, UsageError
 from hoc_migrate.core.layers.baseline import BaselineKeys, parse_baseline
 from hoc_migrate.core.layers.config import CheckConfig
@@ -22,6 +23,8 @@ from hoc_migrate.core.layers.config_validation import config_from_mapping
 from hoc_migrate.core.layers.presets import HOC, HOC_PACKAGES, NONE
 
 CONFIG_FILE = "hoc-migrate.toml"
+MAX_CONFIG_BYTES = 2 * 1024 * 1024
+MAX_BASELINE_BYTES = 64 * 1024 * 1024
 PYPROJECT = "pyproject.toml"
 SECTION = "hoc-migrate"
 
@@ -35,19 +38,30 @@ def _section(document: dict[str, Any]) -> dict[str, Any] | None:
     return None
 
 
+def _read_text(path: Path, limit: int) -> str:
+    """The file's text, at most `limit` bytes read (see input_files.py); ValueError when it is
+    larger, not a file, or not UTF-8."""
+    try:
+        return read_limited(path, limit).decode("utf-8")
+    except TooLarge:
+        raise ValueError(f"larger than {limit // (1024 * 1024)} MB") from None
+    except NotReadable as exc:
+        raise ValueError(f"{exc.kind}, not a file") from None
+
+
 def _read_toml(path: Path, origin: str) -> dict[str, Any]:
     try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
+        return tomllib.loads(_read_text(path, MAX_CONFIG_BYTES))
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{origin} is not valid TOML", [Problem(str(exc), file=origin)]) from None
-    except (OSError, UnicodeDecodeError) as exc:
+    except (OSError, ValueError) as exc:
         raise ConfigError(f"cannot read {origin}", [Problem(str(exc), file=origin)]) from None
 
 
 def _has_section(pyproject: Path) -> bool:
     try:
-        text = pyproject.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
+        text = _read_text(pyproject, MAX_CONFIG_BYTES)
+    except (OSError, ValueError):
         return False
     if SECTION not in text:  # cheap test before parsing a large pyproject
         return False
@@ -185,18 +199,11 @@ def find_check_root(paths: Sequence[Path], explicit: Path | None = None) -> Path
 
 def read_baseline(path: Path, origin: str) -> BaselineKeys:
     try:
-        text = path.read_text(encoding="utf-8")
+        text = _read_text(path, MAX_BASELINE_BYTES)
     except FileNotFoundError:
         raise UsageError(
             f"baseline file not found: {origin}", hint="create it with --write-baseline"
         ) from None
-    except (OSError, UnicodeDecodeError) as exc:
+    except (OSError, ValueError) as exc:
         raise UsageError(f"cannot read the baseline {origin}: {exc}") from None
     return parse_baseline(text, origin)
-
-
-def write_text_atomically(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)

@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from hoc_migrate import __version__
-from hoc_migrate.adapters.check_cache import is_racy, keep_newest, write_atomically
+from hoc_migrate.adapters.check_cache import is_racy, keep_newest, write_cache_file
 from hoc_migrate.adapters.filesystem import DiskTree, FileStat, same_answers
 from hoc_migrate.core.layers.config import DebtEntry
 from hoc_migrate.core.layers.findings import FileInfo, Finding, Status
@@ -237,7 +237,7 @@ class ResultMemo:
                 return
             answers = [(kind, arg, a) for (kind, arg), a in self.recorder.answers.items()]
             document = {"key": self.key, "answers": answers, "result": encode_result(result)}
-            write_atomically(self.cache_dir, self.path, marshal.dumps(document))
+            write_cache_file(self.path, marshal.dumps(document))
         except OSError:
             return  # a read-only cache folder: the next run checks afresh, nothing is lost
         keep_newest(self.cache_dir, "result-*.marshal", MAX_MEMOS)

@@ -12,7 +12,12 @@ The command line is part of the key, so each set of options (-q, --statistics, -
 --color, ...) replays its own output; -v/--verbose is never replayed: it tells what each
 stage did, and a replay does none of them.
 
-This module imports the standard library and the file-system adapter only.
+Replays live in the state folder (workspace.py) of the git work tree around the folder the
+command starts from (`--repo DIR`, else the current folder): `.git/hoc-migrate/cache/`, or
+the user's cache directory outside git. Nothing in the checked tree itself is ever read as
+a replay, so no commit can bring one.
+
+This module imports the standard library, the file-system adapter and workspace.py only.
 """
 
 from __future__ import annotations
@@ -27,6 +32,8 @@ from pathlib import Path  # loaded by the file-system adapter anyway
 
 from hoc_migrate import __version__
 from hoc_migrate.adapters.filesystem import DiskTree, same_answers
+from hoc_migrate.adapters.workspace import STATE_DIR, git_dirs, make_folders, user_cache_dir
+from hoc_migrate.core.errors import UsageError
 
 # Only what annotations need, without importing `typing`: every import here is paid by
 # every replayed run.
@@ -39,7 +46,6 @@ if TYPE_CHECKING:
 
 REPLAY_VERSION = 1
 MAX_REPLAYS = 8
-_CACHE = os.path.join(".hoc-migrate", "cache")
 _PACKAGE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 # Volatile variables a shell sets per command; they never change what a check prints.
 _IGNORED_ENV = frozenset({"_", "OLDPWD", "SHLVL"})
@@ -138,14 +144,23 @@ def _start_folder(argv: Sequence[str]) -> str:
     return os.getcwd()
 
 
-def _candidates(argv: Sequence[str], name: str) -> Iterable[str]:
+def _replay_folder(argv: Sequence[str]) -> tuple[Path, tuple[str, ...]]:
+    """(a folder that exists, the parts below it) of where this command's replays live: the
+    state folder of the git work tree around the start folder (the first `.git` found
+    walking up, as the check finds its root), else the user's cache directory."""
     folder = _start_folder(argv)
     while True:
-        yield os.path.join(folder, _CACHE, name)
+        if os.path.lexists(os.path.join(folder, ".git")):
+            dirs = git_dirs(Path(folder))
+            if dirs is not None:
+                return dirs[1], (STATE_DIR, "cache")
+            break
         parent = os.path.dirname(folder)
         if parent == folder:
-            return
+            break
         folder = parent
+    cache = user_cache_dir()
+    return cache.parent, (cache.name, "replays")
 
 
 def replay(argv: Sequence[str]) -> int | None:
@@ -164,31 +179,28 @@ def replay(argv: Sequence[str]) -> int | None:
 
 def _replay(argv: Sequence[str]) -> int | None:
     material = _material(argv)
-    for candidate in _candidates(argv, _file_name(material)):
-        try:
-            with open(candidate, "rb") as handle:
-                data = marshal.loads(handle.read())  # at once: `marshal.load` reads in bits
-        except OSError:
-            continue
-        except (EOFError, ValueError, TypeError):
+    base, parts = _replay_folder(argv)
+    try:
+        with open(base.joinpath(*parts, _file_name(material)), "rb") as handle:
+            data = marshal.loads(handle.read())  # at once: `marshal.load` reads in bits
+    except (OSError, EOFError, ValueError, TypeError):
+        return None  # none yet, or damaged: run the command
+    try:
+        if data["version"] != REPLAY_VERSION or data["material"] != material:
             return None
-        try:
-            if data["version"] != REPLAY_VERSION or data["material"] != material:
-                return None
-            if any(_signature(path) != sig for path, sig in data["watched"]):
-                return None
-            if not same_answers(DiskTree(Path(data["root"])), data["answers"]):
-                return None
-            out, err, code = data["stdout"], data["stderr"], data["code"]
-        except Exception:  # noqa: BLE001 a damaged record of any shape: run the command
+        if any(_signature(path) != sig for path, sig in data["watched"]):
             return None
-        try:
-            _write_all(1, out)
-            _write_all(2, err)
-        except BrokenPipeError:  # `check | head`: the reader has what it wanted
-            pass
-        return int(code)
-    return None
+        if not same_answers(DiskTree(Path(data["root"])), data["answers"]):
+            return None
+        out, err, code = data["stdout"], data["stderr"], data["code"]
+    except Exception:  # noqa: BLE001 a damaged record of any shape: run the command
+        return None
+    try:
+        _write_all(1, out)
+        _write_all(2, err)
+    except BrokenPipeError:  # `check | head`: the reader has what it wanted
+        pass
+    return int(code)
 
 
 def _write_all(fd: int, data: bytes) -> None:
@@ -212,12 +224,11 @@ def record(
     if _verbose(argv):
         return  # never replayed (see `_verbose`)
     # The checker's own helpers: imported here, on the recording run, which has loaded them.
-    from hoc_migrate.adapters.check_cache import is_racy, keep_newest, write_atomically
+    from hoc_migrate.adapters.check_cache import is_racy, keep_newest, write_cache_file
 
     now = time.time_ns()
     if any(isinstance(sig, tuple) and is_racy(sig, now) for _, sig in watched):
         return  # a file changed just now may change again unseen: do not vouch
-    folder = root / _CACHE
     material = _material(argv)
     document = {
         "version": REPLAY_VERSION,
@@ -230,7 +241,10 @@ def record(
         "code": code,
     }
     try:
-        write_atomically(folder, folder / _file_name(material), marshal.dumps(document))
-    except (OSError, ValueError):
-        return  # a read-only cache: the next run checks instead, nothing is lost
+        base, parts = _replay_folder(argv)
+        base.mkdir(parents=True, exist_ok=True)
+        folder = make_folders(base, parts)
+        write_cache_file(folder / _file_name(material), marshal.dumps(document))
+    except (OSError, ValueError, UsageError):
+        return  # a read-only cache, a link in the way: the next run checks, nothing is lost
     keep_newest(folder, "replay-*.marshal", MAX_REPLAYS)

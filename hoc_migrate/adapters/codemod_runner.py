@@ -29,7 +29,7 @@ from codemods._references import (
     rewrite_module_references,
 )
 from hoc_migrate.adapters.config_rewriter import ConfigRenames, rewrite_config
-from hoc_migrate.adapters.source_text import decode_source, encode_source
+from hoc_migrate.adapters.source_text import UnencodableText, decode_source, encode_source
 from hoc_migrate.core.errors import HocMigrateError, PlanError, Problem, SourceParseError
 from hoc_migrate.ports import Extraction, ReferenceFile, Split
 
@@ -59,6 +59,14 @@ def _reported(path: str) -> Iterator[None]:
         ) from None
     except CodemodRefusal as exc:
         raise PlanError(f"{path}: {exc}", [Problem(str(exc), file=path)]) from None
+    except UnencodableText as exc:
+        where = exc.where or path
+        raise PlanError(
+            f"{where}: its encoding ({exc.encoding}) cannot hold {exc.char!r} "
+            f"(U+{ord(exc.char):04X}), which the plan would write at line {exc.line}",
+            [Problem(f"{exc.char!r} is not in {exc.encoding}", file=where, line=exc.line)],
+            hint=f"convert the file to UTF-8, or keep the plan's text to what {exc.encoding} holds",
+        ) from None
 
 
 class LibcstCodemods:
@@ -96,7 +104,7 @@ class LibcstCodemods:
                 moved_from=moved_from,
                 relative=relative,
             )
-        return source if result == text else encode_source(result, encoding)
+            return source if result == text else encode_source(result, encoding)
 
     def relative_imports_change(
         self,
@@ -230,7 +238,7 @@ class LibcstCodemods:
                 hybrid_note=note,
                 fields=fields,
             )
-        return source if result == text else encode_source(result, encoding)
+            return source if result == text else encode_source(result, encoding)
 
     def extract_definitions(
         self,
@@ -264,13 +272,13 @@ class LibcstCodemods:
                 header=header,
                 source_is_package=source_is_package,
             )
-        return Extraction(
-            source=encode_source(result.source, encoding),
-            target=encode_source(result.target_source, target_encoding),
-            moved=tuple(result.moved),
-            helpers=tuple(result.carried_helpers),
-            already=tuple(result.already_extracted),
-        )
+            return Extraction(
+                source=encode_source(result.source, encoding),
+                target=encode_source(result.target_source, target_encoding, target_module),
+                moved=tuple(result.moved),
+                helpers=tuple(result.carried_helpers),
+                already=tuple(result.already_extracted),
+            )
 
     def split_module(
         self,
@@ -309,17 +317,17 @@ class LibcstCodemods:
                 hybrid_note=note,
                 line_length=line_length,
             )
-        return Split(
-            engine=encode_source(result.engine_source, encoding),
-            driver=encode_source(result.driver_source, driver_encoding),
-            moved=tuple(result.moved),
-            already=tuple(result.already_split),
-            explanation=(
-                *(_explain(c) for c in result.classification),
-                *(f"split {note}" for note in result.method_notes),
-                *(f"driver method {operation}" for operation in result.operations),
-            ),
-        )
+            return Split(
+                engine=encode_source(result.engine_source, encoding),
+                driver=encode_source(result.driver_source, driver_encoding, driver_module),
+                moved=tuple(result.moved),
+                already=tuple(result.already_split),
+                explanation=(
+                    *(_explain(c) for c in result.classification),
+                    *(f"split {note}" for note in result.method_notes),
+                    *(f"driver method {operation}" for operation in result.operations),
+                ),
+            )
 
     def classify(self, source: bytes, *, path: str) -> list[str]:
         with _reported(path):

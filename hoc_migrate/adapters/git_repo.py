@@ -1,8 +1,9 @@
 """The git repository, through GitPython: state checks, worktrees, commits, branches, patches.
 
 Everything that changes the repository happens in a separate, detached worktree under
-`<repo>/.hoc-migrate/worktrees/`; the user's working tree, index and current branch are never
-touched. The only ref ever written is the branch the user named, and only at the very end.
+`<git-common-dir>/hoc-migrate/worktrees/`; the user's working tree, index and current branch
+are never touched. The only ref ever written is the branch the user named, a new
+`refs/heads/<name>` (or, with --force, that branch replaced), and only at the very end.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from types import TracebackType
 import git
 
 from hoc_migrate.adapters.filesystem import SKIPPED_DIRS
-from hoc_migrate.adapters.workspace import workspace
+from hoc_migrate.adapters.workspace import workspace, write_atomically
 from hoc_migrate.core.changes import ChangeKind, ChangeSet, FileChange
 from hoc_migrate.core.commits import CommitSpec
 from hoc_migrate.core.errors import GitError, UsageError
@@ -210,10 +211,6 @@ class GitRepo:
                 return "git does not know who you are (set user.name and user.email)"
         return None
 
-    def check_branch_name(self, name: str) -> None:
-        if name.startswith("-") or not self.ok("check-ref-format", "--branch", name):
-            raise UsageError(f"--branch {name!r}: not a valid branch name")
-
     def branch_tip(self, name: str) -> str | None:
         ref = f"refs/heads/{name}"
         if not self.ok("rev-parse", "--verify", "-q", f"{ref}^{{commit}}"):
@@ -306,7 +303,7 @@ class GitRepo:
         for start in range(0, len(unique), _BATCH):
             chunk = unique[start : start + _BATCH]
             self.run("add", "--all", "--force", "--", *chunk, cwd=worktree, env=_LITERAL)
-        message_file.write_text(spec.message, encoding="utf-8")
+        write_atomically(message_file, spec.message.encode("utf-8"))
         self.run(
             *_NO_HOOKS,
             "commit",

@@ -1,8 +1,8 @@
 """The apply journal: a lock file recording what an apply created, so that a crash, a kill or
 Ctrl-C at any point can be undone by the next run.
 
-`<repo>/.hoc-migrate/apply.lock` exists exactly while an apply runs (or after it died). It is
-rewritten atomically at each stage, so it is never half-written.
+`<git-common-dir>/hoc-migrate/apply.lock` exists exactly while an apply runs (or after it
+died). It is rewritten atomically at each stage, so it is never half-written.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from hoc_migrate.adapters.workspace import workspace
+from hoc_migrate.adapters.workspace import state_path, workspace, write_atomically
 from hoc_migrate.core.errors import UsageError
 
 LOCK_NAME = "apply.lock"
@@ -29,9 +29,7 @@ class Journal:
     def record(self, **fields: Any) -> None:
         """Add `fields` and write the journal atomically (a crash leaves the old or new one)."""
         self.data.update(fields)
-        tmp = self.path.with_name(f"{self.path.name}.{os.getpid()}.tmp")
-        tmp.write_text(json.dumps(self.data, indent=2), encoding="utf-8")
-        os.replace(tmp, self.path)
+        write_atomically(self.path, json.dumps(self.data, indent=2).encode("utf-8"))
 
     def finish(self) -> None:
         self.path.unlink(missing_ok=True)
@@ -60,7 +58,7 @@ def begin(repo_root: Path, **fields: Any) -> Journal:
 
 
 def read(repo_root: Path) -> dict[str, Any] | None:
-    path = repo_root / ".hoc-migrate" / LOCK_NAME
+    path = state_path(repo_root, LOCK_NAME)
     try:
         loaded = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
@@ -92,4 +90,4 @@ def process_alive(pid: int) -> bool:
 
 
 def discard(repo_root: Path) -> None:
-    (repo_root / ".hoc-migrate" / LOCK_NAME).unlink(missing_ok=True)
+    state_path(repo_root, LOCK_NAME).unlink(missing_ok=True)

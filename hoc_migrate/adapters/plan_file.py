@@ -8,6 +8,13 @@ from typing import Any
 
 import yaml
 
+from hoc_migrate.adapters.input_files import (
+    STDIN_NAME,
+    NotReadable,
+    TooLarge,
+    is_stdin,
+    read_limited,
+)
 from hoc_migrate.core.errors import PlanError, Problem
 from hoc_migrate.core.plan import Plan, parse_plan
 
@@ -121,22 +128,28 @@ def load_plan_data(text: str, file: str) -> tuple[Any, dict[tuple[str | int, ...
 
 
 def load_plan(path: Path, display: str | None = None) -> Plan:
-    """Read and validate a plan file (format only; `validate_against_tree` checks the tree)."""
-    file = display or str(path)
+    """Read and validate a plan file (format only; `validate_against_tree` checks the tree).
+
+    `-` reads the plan from standard input (named `<stdin>` in messages). At most
+    MAX_PLAN_BYTES are read, whatever the source (a pipe, a FIFO, `/dev/zero`)."""
+    file = STDIN_NAME if is_stdin(path) else display or str(path)
+    limit_mb = MAX_PLAN_BYTES // (1024 * 1024)
     try:
-        if path.is_dir():
-            raise PlanError(f"{file}: is a folder, not a plan file")
-        size = path.stat().st_size
-        if size > MAX_PLAN_BYTES:
-            raise PlanError(
-                f"{file}: the plan file is {size / 1e6:.1f} MB; plans are at most "
-                f"{MAX_PLAN_BYTES // (1024 * 1024)} MB (split the migration into several plans)"
-            )
-        raw = path.read_bytes()
+        raw = read_limited(path, MAX_PLAN_BYTES)
+    except TooLarge as exc:
+        size = f"{exc.size / 1e6:.1f} MB" if exc.size is not None else f"more than {limit_mb} MB"
+        raise PlanError(
+            f"{file}: the plan is {size}; plans are at most {limit_mb} MB "
+            "(split the migration into several plans)"
+        ) from None
+    except IsADirectoryError:
+        raise PlanError(f"{file}: is a folder, not a plan file") from None
+    except NotReadable as exc:
+        raise PlanError(f"{file}: is {exc.kind}, not a plan file") from None
     except FileNotFoundError:
         raise PlanError(f"{file}: no such plan file") from None
     except OSError as exc:
-        raise PlanError(f"{file}: cannot read the plan ({exc.strerror})") from None
+        raise PlanError(f"{file}: cannot read the plan ({exc.strerror or exc})") from None
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

@@ -1,4 +1,5 @@
-"""A set of output files published all at once: written under `.hoc-migrate/tmp`, then moved.
+"""A set of output files published all at once: written in the state folder's `tmp/` (in the
+git directory), then moved.
 
 A crash, Ctrl-C or a failed write while the files are written leaves only the staging folder
 (removed on the way out, or by the next command's recovery once its writer is dead); the
@@ -15,7 +16,7 @@ import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
-from hoc_migrate.adapters.workspace import workspace
+from hoc_migrate.adapters.workspace import state_path, workspace
 
 STAGING_PREFIX = "staging-"
 
@@ -84,7 +85,7 @@ def discard_stale_staging(repo_root: Path, alive: Callable[[int], bool]) -> list
     """Remove staging folders whose writer (by pid) is no longer running (never this process's
     own: it may be writing one right now)."""
     removed = []
-    folder = repo_root / ".hoc-migrate" / "tmp"
+    folder = state_path(repo_root, "tmp")
     for path in folder.glob(f"{STAGING_PREFIX}*") if folder.is_dir() else ():
         pid = path.name[len(STAGING_PREFIX) :].partition("-")[0]
         if pid.isdigit() and (int(pid) == os.getpid() or alive(int(pid))):

@@ -30,8 +30,13 @@ def main(argv: list[str] | None = None) -> None:
             sys.stdout.flush()
             raise SystemExit(code)
         _invocation.command_line = args
+    from hoc_migrate.cli._signals import Terminated, handle_termination
+
+    handle_termination()
     try:
         _load_app()(args=args, prog_name="hoc-migrate")
+    except Terminated as exc:  # outside a command's own handling (see _app.py)
+        raise SystemExit(exc.exit_code) from None
     finally:
         _invocation.command_line = None
 

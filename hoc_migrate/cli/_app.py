@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -13,6 +14,7 @@ from typer.core import TyperArgument, TyperCommand, TyperGroup
 
 from hoc_migrate import __version__
 from hoc_migrate.cli._output import info, stderr, stdout, with_output_options
+from hoc_migrate.cli._signals import Terminated
 from hoc_migrate.core.errors import HocMigrateError
 
 __all__ = ["app", "errors_to_exit_codes", "plan_app", "recover_first", "stderr", "stdout"]
@@ -106,13 +108,21 @@ def errors_to_exit_codes() -> Iterator[None]:
             stderr.print(f"[dim]hint:[/] {exc.hint}", markup=True)
         raise typer.Exit(exc.exit_code) from None
     except KeyboardInterrupt:
-        stderr.print("interrupted", markup=False)
+        _say("interrupted")
         raise typer.Exit(130) from None
+    except Terminated as exc:  # SIGTERM, SIGHUP: the same cleanup as Ctrl-C has run
+        _say(f"interrupted ({exc.name})")
+        raise typer.Exit(exc.exit_code) from None
     except OSError as exc:  # a disk full, a read-only folder: could not run, not a crash
         where = f": {exc.filename}" if exc.filename else ""
         stderr.print(f"[bold red]error:[/] {escape(str(exc.strerror or exc))}{escape(where)}")
         stderr.print("[dim]hint:[/] free the space or fix the permissions, then run it again")
         raise typer.Exit(2) from None
+
+
+def _say(message: str) -> None:
+    with contextlib.suppress(OSError):  # SIGHUP: the terminal may be gone
+        stderr.print(message, markup=False)
 
 
 def recover_first(repo: Path | None) -> None:

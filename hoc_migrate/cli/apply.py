@@ -6,6 +6,7 @@ Exit 0: applied and verified; 1: verification failed (nothing kept unless --keep
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -17,6 +18,7 @@ from hoc_migrate.cli._output import info, progress, quiet
 from hoc_migrate.cli.render import print_references
 
 if TYPE_CHECKING:
+    from hoc_migrate.core.verification import CommandResult
     from hoc_migrate.services.apply import ApplyResult
 
 
@@ -53,6 +55,15 @@ def apply_command(
             "--pr-out", metavar="DIR", help="Also write the PR patches and PR.md into this folder."
         ),
     ] = None,
+    timeout: Annotated[
+        float | None,
+        typer.Option(
+            "--timeout",
+            min=0.001,
+            help="Seconds the plan's verify command may run (default: the plan's "
+            "verify.timeout, else 900).",
+        ),
+    ] = None,
     repo: Annotated[
         Path | None,
         typer.Option("--repo", metavar="DIR", help="The repository (default: current)."),
@@ -60,12 +71,29 @@ def apply_command(
 ) -> None:
     """Apply a plan to a new branch in a separate worktree, verify it, keep it only if verified.
 
-    Your working tree, index and current branch are never touched. Exit 0: applied and
-    verified; 1: verification failed; 2: could not run."""
+    Your working tree, index and current branch are never touched. The plan's verify.command
+    runs on the branch (it is code: read it before applying a plan you did not write); it is
+    printed before it runs. Exit 0: applied and verified; 1: verification failed; 2: could
+    not run."""
     # Imported here so that other commands do not load libcst, git and the codemods.
+    from hoc_migrate.adapters.command import run_command, shown_command
     from hoc_migrate.adapters.repo_root import find_repo_root
     from hoc_migrate.services.apply import ApplyRequest, apply_plan
     from hoc_migrate.services.pr import output_dir, write_pr
+
+    def announce_then_run(
+        command: tuple[str, ...] | str,
+        cwd: Path,
+        timeout: float,
+        env: Mapping[str, str] | None = None,
+    ) -> CommandResult:
+        # A plan is data, but its verify command is code: say what runs before it does.
+        stderr.print(
+            f"running the plan's verify command in {cwd} (timeout {timeout:g}s): "
+            f"{shown_command(command)}",
+            markup=False,
+        )
+        return run_command(command, cwd, timeout, env)
 
     request = ApplyRequest(
         plan_path=plan,
@@ -75,17 +103,20 @@ def apply_command(
         per_step=commits is CommitMode.per_step,
         keep_failed=keep_failed,
         repo=repo,
+        timeout=timeout,
     )
     with errors_to_exit_codes():
         if pr_out is not None:  # refuse a bad --pr-out before doing anything
-            output_dir(find_repo_root(repo), pr_out, ())
-        result = apply_plan(request, progress=progress())
+            output_dir(find_repo_root(repo), pr_out, branch, option="--pr-out")
+        result = apply_plan(request, runner=announce_then_run, progress=progress())
     _print(result)
     if not result.verified:
         raise typer.Exit(1)
     if pr_out is not None:
         with errors_to_exit_codes():
-            output = write_pr(plan, branch=branch, out=pr_out, base=result.base, repo=repo)
+            output = write_pr(
+                plan, branch=branch, out=pr_out, base=result.base, repo=repo, option="--pr-out"
+            )
         stdout.print(f"PR files written to {output.directory}", markup=False)
 
 

@@ -19,11 +19,12 @@ from hoc_migrate.adapters.check_config import (
     find_check_root,
     load_check_config,
     read_baseline,
-    write_text_atomically,
 )
 from hoc_migrate.adapters.check_replay import plain_output, record, watched_paths
 from hoc_migrate.adapters.filesystem import DiskTree
 from hoc_migrate.adapters.import_linter_config import INI_FILES
+from hoc_migrate.adapters.output_files import output_target, write_output
+from hoc_migrate.adapters.workspace import cache_folder
 from hoc_migrate.cli import _invocation
 from hoc_migrate.cli._app import app, errors_to_exit_codes, stderr, stdout
 from hoc_migrate.cli._output import progress, quiet, verbose
@@ -37,8 +38,6 @@ from hoc_migrate.services.check import run_check
 
 if TYPE_CHECKING:
     from hoc_migrate.adapters.check_replay import Watched
-
-CACHE_FOLDER = Path(".hoc-migrate") / "cache"
 
 
 def _inside(path: Path, root: Path, what: str) -> str:
@@ -137,6 +136,10 @@ def check(
     domain: Annotated[
         str | None, typer.Option("--domain", metavar="NAME", help="Only this domain.")
     ] = None,
+    force: Annotated[
+        bool,
+        typer.Option("--force", help="Write --output even over a file git tracks or in .git."),
+    ] = False,
     audience: Annotated[
         str | None,
         typer.Option(
@@ -201,7 +204,14 @@ def check(
         selected = _rule_list(select, "--select")
         ignored = _rule_list(ignore, "--ignore") or []
         baseline_path, keys = _baseline_keys(baseline, settings, root, write_baseline)
-        cache_dir = None if no_cache or not settings.cache else root / CACHE_FOLDER
+        target = None
+        if write_baseline:  # refused before the check runs
+            wanted = baseline_path or root / DEFAULT_BASELINE
+            target = output_target(wanted, root, option="the baseline", tracked_ok=True)
+        elif output is not None:
+            target = output_target(output, root, option="--output", force=force)
+        # In the git directory (or the user's cache outside git): never in the checked tree.
+        cache_dir = None if no_cache or not settings.cache else cache_folder(root)
         vouched_by: list[tuple[str, str, Any]] = []
         result = run_check(
             DiskTree(root),
@@ -218,9 +228,8 @@ def check(
             progress=progress(),
         )
         if write_baseline:
-            target = baseline_path or root / DEFAULT_BASELINE
-            _inside(target, root, "the baseline")
-            write_text_atomically(target, render_baseline(result.findings))
+            assert target is not None
+            write_output(target, root, render_baseline(result.findings).encode("utf-8"))
             recorded = sum(1 for f in result.findings if f.is_active)
             stderr.print(f"wrote {recorded} findings to {target}", markup=False)
             return
@@ -253,9 +262,8 @@ def check(
                     code=code,
                 )
             raise typer.Exit(code)
-        if output is not None:
-            _inside(output, root, "--output")
-            write_text_atomically(output.resolve(), report)
+        if target is not None:
+            write_output(target, root, report.encode("utf-8"))
             stderr.print(summary_line(result), markup=False)
         elif fmt == "text" and not statistics:
             _print_text(result, report)

@@ -16,7 +16,9 @@ REPO_OPTION = typer.Option(
     metavar="DIR",
     help="The repository the plan applies to (default: the current git repo).",
 )
-PLAN_ARGUMENT = typer.Argument(..., metavar="PLAN", help="The plan file (YAML).")
+PLAN_ARGUMENT = typer.Argument(
+    ..., metavar="PLAN", help="The plan file (YAML; - reads standard input)."
+)
 
 
 @plan_app.command("validate")
@@ -33,7 +35,8 @@ def validate(plan: Path = PLAN_ARGUMENT, repo: Path | None = REPO_OPTION) -> Non
         for step in migration.plan.steps:
             detail(f"  {step.label}")
         stdout.print(
-            f"{plan}: valid ({steps} step{'s' if steps != 1 else ''}) for {migration.repo_root}",
+            f"{migration.plan.file}: valid ({steps} step{'s' if steps != 1 else ''}) for "
+            f"{migration.repo_root}",
             markup=False,
         )
 

@@ -27,9 +27,13 @@ def pr_command(
         typer.Option(
             "--out",
             metavar="DIR",
-            help="A folder inside the repository (default: .hoc-migrate/pr/).",
+            help="A folder inside the repository (default: .git/hoc-migrate/pr/BRANCH/).",
         ),
     ] = None,
+    force: Annotated[
+        bool,
+        typer.Option("--force", help="Write the folder even over files git tracks."),
+    ] = False,
     base: Annotated[
         str | None,
         typer.Option(
@@ -59,6 +63,7 @@ def pr_command(
             base=base,
             split_by=split_by.value if split_by else None,
             repo=repo,
+            force=force,
         )
     written = [output.description, output.diff, *output.series]
     for part in output.parts:

@@ -36,6 +36,10 @@ def report_command(
             help="Write the certificate to this file (inside the repository).",
         ),
     ] = None,
+    force: Annotated[
+        bool,
+        typer.Option("--force", help="Write --out even over a file git tracks or in .git."),
+    ] = False,
     repo: Annotated[
         Path | None,
         typer.Option("--repo", metavar="DIR", help="The repository (default: current)."),
@@ -45,21 +49,19 @@ def report_command(
 
     Exit 0: CLEAN or LOCKED (only accepted debt remains); 1: FAILED; 2: could not run."""
     # Imported here so that other commands do not load libcst, git and the codemods.
+    from hoc_migrate.adapters.output_files import output_target, write_output
     from hoc_migrate.adapters.repo_root import find_repo_root
     from hoc_migrate.core.certificate import FAILED
     from hoc_migrate.services.certify import certify
-    from hoc_migrate.services.pr import output_dir
 
     with errors_to_exit_codes():
         target = None
-        if out is not None:
+        if out is not None:  # refused before any work
             root = find_repo_root(repo)
-            target = output_dir(root, out.parent, ()) / out.name
-            output_dir(root, target, ())  # a link named like the file may not lead out either
+            target = output_target(out, root, option="--out", force=force)
         certificate = certify(plan, branch=branch, base=base, repo=repo)
         if target is not None:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(certificate.markdown, encoding="utf-8")
+            write_output(target, root, certificate.markdown.encode("utf-8"))
     if target is None:
         typer.echo(certificate.markdown, nl=False)
     else:

@@ -1,7 +1,8 @@
 """`apply`: turn a plan's result into a verified branch, never touching the user's checkout.
 
-Everything happens in a detached worktree under `<repo>/.hoc-migrate/worktrees/`; the branch
-is created only once the result is verified (or, with `keep_failed`, to inspect a failure).
+Everything happens in a detached worktree under `<git-common-dir>/hoc-migrate/worktrees/`; the
+branch is created only once the result is verified (or, with `keep_failed`, to inspect a
+failure).
 A journal records what exists at each stage, so the next run undoes an interrupted one.
 """
 
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import hashlib
 import json
 import os
 import re
@@ -17,11 +19,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from hoc_migrate.adapters import journal
+from hoc_migrate.adapters.branch_names import check_branch_name
 from hoc_migrate.adapters.command import run_command, with_interpreter
 from hoc_migrate.adapters.git_repo import GitRepo, GitTree
 from hoc_migrate.adapters.python_env import command_interpreter
 from hoc_migrate.adapters.repo_root import find_repo_root
-from hoc_migrate.adapters.workspace import WORKSPACE_DIR, workspace
+from hoc_migrate.adapters.workspace import state_path, workspace, write_atomically
 from hoc_migrate.core.changes import ChangeKind
 from hoc_migrate.core.commits import CommitSpec, StepState, commit_series
 from hoc_migrate.core.errors import GitError, Problem, UsageError
@@ -30,6 +33,7 @@ from hoc_migrate.core.verification import CheckOutcome, VerificationReport
 from hoc_migrate.ports import NO_PROGRESS, Progress
 from hoc_migrate.services.dry_run import uncommitted_warnings
 from hoc_migrate.services.import_resolution import importable_packages
+from hoc_migrate.services.layer_topology import cache_dir
 from hoc_migrate.services.layer_view import make_layer_checker
 from hoc_migrate.services.migration import (
     Migration,
@@ -83,6 +87,7 @@ class ApplyRequest:
     per_step: bool = True  # one edit commit per step, else one for all
     keep_failed: bool = False  # keep the branch of a failed verification for inspection
     repo: Path | None = None
+    timeout: float | None = None  # seconds for the verify command (default: the plan's)
 
 
 @dataclass
@@ -110,9 +115,17 @@ def _stage(name: str) -> None:
         raise KeyboardInterrupt
 
 
+_SAFE_NAME_MAX = 100
+
+
 def safe_name(branch: str) -> str:
-    """A branch name as one folder/file name."""
-    return re.sub(r"[^A-Za-z0-9._-]", "_", branch.replace("/", "__"))
+    """A branch name as one folder/file name (at most 100 characters: a long name is cut and
+    keeps a digest of the whole, so two names never share a folder)."""
+    name = re.sub(r"[^A-Za-z0-9._-]", "_", branch.replace("/", "__"))
+    if len(name) <= _SAFE_NAME_MAX and name == branch.replace("/", "__"):
+        return name
+    digest = hashlib.blake2b(branch.encode("utf-8", "surrogateescape"), digest_size=6).hexdigest()
+    return f"{name[: _SAFE_NAME_MAX - 13]}-{digest}"
 
 
 # -- refusals -----------------------------------------------------------------------------
@@ -128,7 +141,7 @@ def _refusals(repo: GitRepo, request: ApplyRequest) -> None:
             f"a {operation} is in progress in this repository",
             hint=f"finish or abort the {operation} first",
         )
-    repo.check_branch_name(request.branch)
+    check_branch_name(repo, request.branch)
     if repo.branch_tip(request.branch) is not None:
         checked_out = repo.branch_checked_out_at(request.branch)
         if checked_out is not None:
@@ -174,7 +187,7 @@ def apply_plan(
         checker = checker or make_layer_checker(
             migration.config,
             source_roots=migration.source_roots,
-            cache_dir=workspace(migration.repo_root, "cache"),
+            cache_dir=cache_dir(migration.repo_root),
             progress=progress,
         )
         outcome = _apply_in_worktree(
@@ -237,12 +250,13 @@ def _apply_in_worktree(
         stage="start",
         plan=str(request.plan_path),
     )
+    message_file = state_path(repo.root, "tmp", f"commit-message-{os.getpid()}")
     try:
         _stage("after-journal")
         repo.add_worktree(worktree, base)
         entry.record(stage="worktree")
         _stage("after-worktree")
-        message_file = workspace(repo.root, "tmp") / f"commit-message-{os.getpid()}"
+        workspace(repo.root, "tmp")
         commits: list[tuple[str, str]] = []
         specs = plan_commits(result, base_tree, per_step=request.per_step)
         many = "" if len(specs) == 1 else "s"
@@ -255,7 +269,6 @@ def _apply_in_worktree(
             if len(commits) == 1:
                 _stage("after-moves-commit")
         committing.close()
-        message_file.unlink(missing_ok=True)
         tip = commits[-1][0] if commits else base
         _stage("after-commits")
         tip_tree = repo.tree(tip)
@@ -291,9 +304,13 @@ def _apply_in_worktree(
             write_run_record(repo.root, applied)
         return applied
     finally:
-        # Success, failure, exception or Ctrl-C: the worktree goes, then the journal.
-        repo.remove_worktree(worktree)
-        entry.finish()
+        # Success, failure, exception, Ctrl-C or SIGTERM: the worktree goes, then the journal
+        # (the lock) even when removing the worktree failed: recovery removes a stray one.
+        try:
+            message_file.unlink(missing_ok=True)
+            repo.remove_worktree(worktree)
+        finally:
+            entry.finish()
 
 
 def _command_check(
@@ -308,6 +325,8 @@ def _command_check(
 ) -> CheckOutcome:
     """Run the verify command on the branch (and, with `baseline`, on the base)."""
     settings = result.plan.verify
+    if request.timeout is not None:
+        settings = dataclasses.replace(settings, timeout=request.timeout)
     vc = resolve_command(settings, tip_tree)
     if vc is None:
         return not_run(COMMAND, skipped_reason(settings))
@@ -409,13 +428,13 @@ def write_run_record(repo_root: Path, applied: ApplyResult) -> None:
             "output": command.output,
         },
     }
-    run_record_path(repo_root, applied.branch).write_text(
-        json.dumps(data, indent=2), encoding="utf-8"
+    write_atomically(
+        run_record_path(repo_root, applied.branch), json.dumps(data, indent=2).encode("utf-8")
     )
 
 
 def read_run_record(repo_root: Path, branch: str) -> dict[str, object] | None:
-    path = repo_root / WORKSPACE_DIR / "runs" / f"{safe_name(branch)}.json"
+    path = state_path(repo_root, "runs", f"{safe_name(branch)}.json")
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):

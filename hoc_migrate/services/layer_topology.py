@@ -7,14 +7,13 @@ import dataclasses
 from pathlib import Path
 
 from hoc_migrate.adapters.check_config import load_check_config
+from hoc_migrate.adapters.workspace import cache_folder
 from hoc_migrate.core.layers.config import CheckConfig
 from hoc_migrate.core.layers.topology import Topology
 from hoc_migrate.core.layout import Layout, given
 from hoc_migrate.core.plan import Plan
 from hoc_migrate.ports import TreeReader
 from hoc_migrate.services.check import find_check_layout
-
-CACHE_DIR = ".hoc-migrate/cache"
 
 
 def load_layer_config(repo_root: Path) -> CheckConfig:
@@ -25,8 +24,9 @@ def LayerTopology(config: CheckConfig) -> Topology:  # noqa: N802 (reads like th
     return Topology(config)
 
 
-def cache_dir(repo_root: Path) -> Path:
-    return repo_root / CACHE_DIR
+def cache_dir(repo_root: Path) -> Path | None:
+    """The check cache of `repo_root`: in its git directory (see adapters/workspace.py)."""
+    return cache_folder(repo_root)
 
 
 def resolve_layout(

@@ -14,11 +14,11 @@ from hoc_migrate.adapters.check_config import (
     find_config_file,
     find_hoc_packages,
     load_check_config,
-    write_text_atomically,
 )
 from hoc_migrate.adapters.filesystem import DiskTree
 from hoc_migrate.adapters.import_linter_config import read_import_linter
 from hoc_migrate.adapters.import_scanner import scan_source
+from hoc_migrate.adapters.workspace import write_atomically
 from hoc_migrate.core.errors import UsageError
 from hoc_migrate.core.layers import presets
 from hoc_migrate.core.layers.config import CheckConfig
@@ -162,5 +162,5 @@ def init_repository(root: Path, *, write: bool = True) -> tuple[Path, str]:
         result, target = text, root / CONFIG_FILE
     tomllib.loads(result)  # what is written must load: a bug here must not damage the file
     if write:
-        write_text_atomically(target, result)
+        write_atomically(target, result.encode("utf-8"))
     return target, text

@@ -11,7 +11,7 @@ from pathlib import Path
 from hoc_migrate.adapters import journal
 from hoc_migrate.adapters.git_repo import GitRepo
 from hoc_migrate.adapters.staged_output import discard_stale_staging
-from hoc_migrate.adapters.workspace import WORKSPACE_DIR
+from hoc_migrate.adapters.workspace import git_dirs, state_path
 from hoc_migrate.core.errors import UsageError
 
 
@@ -32,13 +32,13 @@ def recover(repo: GitRepo, *, refuse_if_busy: bool = True) -> list[str]:
             return done
         worktree = data.get("worktree")
         if isinstance(worktree, str) and _ours(repo, Path(worktree)):
-            if Path(worktree).exists():
+            if _exists(Path(worktree)):
                 done.append(f"removed the worktree of an interrupted apply: {worktree}")
             repo.remove_worktree(Path(worktree))
         journal.discard(repo.root)
         if not done:
             done.append("removed the journal of an interrupted apply")
-    folder = repo.root / WORKSPACE_DIR / "worktrees"
+    folder = state_path(repo.root, "worktrees")
     registered = {t.path.resolve() for t in repo.worktrees()}
     strays = {p.resolve() for p in folder.iterdir()} if folder.is_dir() else set()
     strays |= {p for p in registered if _ours(repo, p)}
@@ -46,7 +46,12 @@ def recover(repo: GitRepo, *, refuse_if_busy: bool = True) -> list[str]:
         repo.remove_worktree(path)
         done.append(f"removed a stray worktree: {path}")
     repo.prune_worktrees()
-    for leftover in (repo.root / WORKSPACE_DIR / "tmp").glob("commit-message-*"):
+    # No apply runs now: its commit messages and half-written journals are litter.
+    leftovers = [
+        *state_path(repo.root, "tmp").glob("*commit-message-*"),
+        *state_path(repo.root).glob(f".{journal.LOCK_NAME}.*.tmp"),
+    ]
+    for leftover in leftovers:
         leftover.unlink(missing_ok=True)
     for staging in discard_stale_staging(repo.root, journal.process_alive):
         done.append(f"removed the unfinished outputs of an interrupted run: {staging}")
@@ -54,13 +59,24 @@ def recover(repo: GitRepo, *, refuse_if_busy: bool = True) -> list[str]:
 
 
 def _ours(repo: GitRepo, path: Path) -> bool:
-    folder = (repo.root / WORKSPACE_DIR / "worktrees").resolve()
-    return folder in path.resolve().parents
+    """Whether `path` lies in hoc-migrate's worktrees folder (a journal names any path)."""
+    folder = state_path(repo.root, "worktrees").resolve()
+    try:
+        return folder in path.resolve().parents
+    except (OSError, RuntimeError, ValueError):  # a name too long, a loop of links
+        return False
+
+
+def _exists(path: Path) -> bool:
+    try:
+        return path.exists()
+    except (OSError, ValueError):
+        return False
 
 
 def recover_repository(repo_root: Path) -> list[str]:
     """`recover` for any command: a no-op outside git, never refusing while an apply runs."""
-    if not (repo_root / ".git").exists():
+    if git_dirs(repo_root) is None:
         return []
     with GitRepo(repo_root) as repo:
         return recover(repo, refuse_if_busy=False)

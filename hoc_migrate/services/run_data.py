@@ -12,13 +12,13 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from hoc_migrate.adapters.git_repo import GitRepo
-from hoc_migrate.adapters.workspace import workspace
 from hoc_migrate.core.changes import ChangeSet
 from hoc_migrate.core.errors import UsageError
 from hoc_migrate.core.run_summary import RunSummary, StepSummary
 from hoc_migrate.core.verification import CheckOutcome, CheckStatus, VerificationReport
 from hoc_migrate.ports import TreeReader
 from hoc_migrate.services.apply import read_run_record
+from hoc_migrate.services.layer_topology import cache_dir
 from hoc_migrate.services.layer_view import make_layer_checker
 from hoc_migrate.services.migration import Migration, compute, prepare_migration
 from hoc_migrate.services.planner import PlanResult
@@ -71,7 +71,7 @@ def _summary(
     checker = checker or make_layer_checker(
         migration.config,
         source_roots=migration.source_roots,
-        cache_dir=workspace(migration.repo_root, "cache"),
+        cache_dir=cache_dir(migration.repo_root),
     )
     renames: dict[str, str] = module_renames_of(changes, migration.source_roots)
     for outcome in result.outcomes:

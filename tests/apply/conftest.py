@@ -13,7 +13,7 @@ import pytest
 from typer.testing import CliRunner, Result
 
 from hoc_migrate.cli import app
-from tests.conftest import GIT_ENV, git, make_repo
+from tests.conftest import GIT_ENV, git, make_repo, state_dir
 
 D = "backend/app/hoc/cus/shop"
 RULES = f"{D}/drivers/order_rules.py"
@@ -123,7 +123,7 @@ def state(repo: Path) -> dict[str, object]:
     def files() -> dict[str, str]:
         out = {}
         for dirpath, dirnames, filenames in os.walk(repo):
-            dirnames[:] = [d for d in dirnames if d not in (".git", ".hoc-migrate")]
+            dirnames[:] = [d for d in dirnames if d != ".git"]
             for name in filenames:
                 full = Path(dirpath) / name
                 out[str(full.relative_to(repo))] = hashlib.sha1(full.read_bytes()).hexdigest()
@@ -150,9 +150,9 @@ def without_branch(snapshot: dict[str, object], branch: str) -> dict[str, object
 def nothing_left(repo: Path) -> None:
     """No worktree, journal or stray folder of an apply remains."""
     assert git(repo, "worktree", "list", "--porcelain").count("worktree ") == 1
-    worktrees = repo / ".hoc-migrate" / "worktrees"
+    worktrees = state_dir(repo) / "worktrees"
     assert not worktrees.exists() or not any(worktrees.iterdir())
-    assert not (repo / ".hoc-migrate" / "apply.lock").exists()
+    assert not (state_dir(repo) / "apply.lock").exists()
 
 
 PYTHON = sys.executable

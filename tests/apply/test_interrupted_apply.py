@@ -15,7 +15,7 @@ import pytest
 
 from hoc_migrate.services.apply import CRASH_ENV, INTERRUPT_ENV
 from tests.apply.conftest import MOVE_RULES, PYTHON, nothing_left, run, state, write_plan
-from tests.conftest import GIT_ENV, ROOT, git
+from tests.conftest import GIT_ENV, ROOT, git, state_dir
 
 
 def crash(repo: Path, plan: Path, stage: str) -> subprocess.CompletedProcess[str]:
@@ -39,7 +39,7 @@ def test_the_next_run_cleans_up_after_a_killed_apply(shop: Path, stage: str) -> 
 
     assert killed.returncode == -signal.SIGKILL, killed.stderr
     # The crash left its worktree and journal behind, but never a branch.
-    assert (shop / ".hoc-migrate" / "apply.lock").exists()
+    assert (state_dir(shop) / "apply.lock").exists()
     assert git(shop, "worktree", "list").count("\n") == 2
     assert git(shop, "branch", "--list", "b") == ""
 
@@ -80,7 +80,7 @@ def test_a_live_apply_holds_the_lock(shop: Path) -> None:
     plan = write_plan(shop, MOVE_RULES)
     sleeper = subprocess.Popen([PYTHON, "-c", "import time; time.sleep(60)"])
     try:
-        lock = shop / ".hoc-migrate" / "apply.lock"
+        lock = state_dir(shop) / "apply.lock"
         lock.parent.mkdir(exist_ok=True)
         lock.write_text(json.dumps({"pid": sleeper.pid, "host": socket.gethostname()}))
         result = run("apply", plan, "--branch", "b", "--repo", shop)
@@ -95,7 +95,7 @@ def test_a_live_apply_holds_the_lock(shop: Path) -> None:
 def test_a_worktree_whose_creation_was_killed_midway_is_removed(shop: Path) -> None:
     """`git worktree add` killed midway leaves a locked entry and maybe no folder."""
     plan = write_plan(shop, MOVE_RULES)
-    worktree = shop / ".hoc-migrate" / "worktrees" / "b"
+    worktree = state_dir(shop) / "worktrees" / "b"
     worktree.parent.mkdir(parents=True)
     git(shop, "worktree", "add", "--lock", "--reason", "initializing", "--detach", str(worktree))
     shutil.rmtree(worktree)

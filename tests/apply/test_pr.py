@@ -7,7 +7,7 @@ import shutil
 from pathlib import Path
 
 from tests.apply.conftest import MOVE_RULES, PRICING, D, run, write_plan
-from tests.conftest import git
+from tests.conftest import git, state_dir
 
 SPLIT = f"""\
 name: shop-lock
@@ -33,7 +33,7 @@ def test_the_patch_series_replays_the_branch_exactly_with_git_am(
     plan = applied(shop)
     result = run("pr", plan, "--branch", "migrate/shop", "--repo", shop)
     assert result.exit_code == 0, result.stderr
-    out = shop / ".hoc-migrate" / "pr" / "migrate__shop"
+    out = state_dir(shop) / "pr" / "migrate__shop"
     patches = sorted((out / "series").glob("*.patch"))
     assert [p.name for p in patches] == [
         "0001-shop-lock-move-files-content-unchanged.patch",
@@ -58,7 +58,7 @@ def test_the_patch_series_replays_the_branch_exactly_with_git_am(
 def test_pr_md_describes_what_why_files_layer_check_and_verification(shop: Path) -> None:
     plan = applied(shop)
     assert run("pr", plan, "--branch", "migrate/shop", "--repo", shop).exit_code == 0
-    body = (shop / ".hoc-migrate" / "pr" / "migrate__shop" / "PR.md").read_text()
+    body = (state_dir(shop) / "pr" / "migrate__shop" / "PR.md").read_text()
     assert body.startswith("# shop-lock\n\nPut the shop's engines where they belong.\n")
     assert "- **step 1 (move)**: validation is business logic (L5), not persistence" in body
     assert f"| `{D}/drivers/order_rules.py` | `{D}/engines/order_rules.py` | unchanged |" in body
@@ -96,7 +96,7 @@ def test_split_parts_each_apply_alone_and_together_make_the_branch(
     plan = applied(shop, SPLIT, "split")
     result = run("pr", plan, "--branch", "split", "--split-by", "domain", "--repo", shop)
     assert result.exit_code == 0, result.stderr
-    parts = sorted((shop / ".hoc-migrate" / "pr" / "split" / "parts").iterdir())
+    parts = sorted((state_dir(shop) / "pr" / "split" / "parts").iterdir())
     assert [p.name for p in parts] == ["01-cus-shop", "02-other"]
     assert "# shop-lock — part: other" in (parts[1] / "PR.md").read_text()
 
@@ -138,4 +138,4 @@ def test_writing_again_replaces_our_outputs_and_keeps_the_users_files(shop: Path
     ]
     assert (review / "notes.txt").read_text() == "my review notes\n"
     assert not (review / "series" / "stale.patch").exists()
-    assert not list((shop / ".hoc-migrate" / "tmp").glob("staging-*"))
+    assert not list((state_dir(shop) / "tmp").glob("staging-*"))

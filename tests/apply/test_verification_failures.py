@@ -17,7 +17,7 @@ from tests.apply.conftest import (
     state,
     write_plan,
 )
-from tests.conftest import git
+from tests.conftest import git, state_dir
 
 NEW_LAYER_ERROR = f"""\
 name: bad-move
@@ -184,9 +184,9 @@ def test_the_command_runs_in_the_worktree_and_its_output_is_kept(shop: Path) -> 
     assert "PASSED   command" in result.stderr
     pr = run("pr", plan, "--branch", "cmd", "--repo", shop)
     assert pr.exit_code == 0, pr.stderr
-    body = (shop / ".hoc-migrate" / "pr" / "cmd" / "PR.md").read_text()
+    body = (state_dir(shop) / "pr" / "cmd" / "PR.md").read_text()
     assert "<details><summary>command output (passed)</summary>" in body
     assert (
         "imported " in body
-        and ".hoc-migrate/worktrees/cmd/backend/app/hoc/cus/shop/engines/order_rules.py" in body
+        and ".git/hoc-migrate/worktrees/cmd/backend/app/hoc/cus/shop/engines/order_rules.py" in body
     )

@@ -29,11 +29,10 @@ def many_files(count: int) -> dict[str, str | bytes]:
 # -- cache --------------------------------------------------------------------------------------
 def test_second_run_parses_nothing_and_a_change_reparses_one_file(tmp_path: Path) -> None:
     files = many_files(5)
-    cache = tmp_path / ".hoc-migrate" / "cache"
+    cache = tmp_path / "cache"
     first = check(files, cache_dir=cache)
     assert (first.stats.parsed, first.stats.cached) == (6, 0)
-    assert (cache / ".gitignore").read_text() == "*\n"
-    assert (tmp_path / ".hoc-migrate" / ".gitignore").read_text() == "*\n"
+    assert len(list(cache.glob("facts-*.marshal"))) == 1
     second = check(files, cache_dir=cache)
     assert (second.stats.parsed, second.stats.cached) == (0, 6)
     assert second.findings == first.findings

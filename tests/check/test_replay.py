@@ -16,6 +16,7 @@ import hoc_migrate.adapters.check_cache as check_cache
 import hoc_migrate.adapters.check_replay as check_replay
 from hoc_migrate.cli import main
 from tests.check.support import HOC
+from tests.conftest import git, state_dir
 
 ENGINE = "# Layer: L5 — Domain Engines\n"
 PYPROJECT = '[tool.hoc-migrate]\nsource_roots = ["backend"]\n'
@@ -31,7 +32,7 @@ class Repo:
     def __init__(self, root: Path) -> None:
         self.root = root
         self.clock = 1_600_000_000
-        (root / ".git").mkdir()
+        git(root, "init", "-q")
         self.write("pyproject.toml", PYPROJECT)
         for path, text in FILES.items():
             self.write(path, text)
@@ -44,10 +45,10 @@ class Repo:
         os.utime(target, ns=(self.clock * 10**9, self.clock * 10**9))
 
     def stored_results(self) -> list[Path]:
-        return sorted((self.root / ".hoc-migrate" / "cache").glob("result-*"))
+        return sorted((state_dir(self.root) / "cache").glob("result-*"))
 
     def forget_stored_results(self) -> None:
-        for path in (self.root / ".hoc-migrate" / "cache").glob("[rf][ea][sc]*-*.marshal"):
+        for path in (state_dir(self.root) / "cache").glob("[rf][ea][sc]*-*.marshal"):
             if not path.name.startswith("replay-"):
                 path.unlink()
 
@@ -141,7 +142,7 @@ def test_an_error_is_never_recorded(repo: Repo, capfd: pytest.CaptureFixture[str
     for _ in range(3):
         code, _, err = run(capfd, "--select", "NO_SUCH_RULE")
         assert code == 2 and "unknown rule" in err
-    assert not list((repo.root / ".hoc-migrate" / "cache").glob("replay-*"))
+    assert not list((state_dir(repo.root) / "cache").glob("replay-*"))
 
 
 def test_each_set_of_options_replays_its_own_output(
@@ -175,7 +176,7 @@ def test_verbose_is_never_replayed(repo: Repo, capfd: pytest.CaptureFixture[str]
         assert code == 1
         assert err.startswith("the stored result of the last check (no file changed)\n")
         assert "configuration: pyproject.toml\n" in err
-    replays = list((repo.root / ".hoc-migrate" / "cache").glob("replay-*"))
+    replays = list((state_dir(repo.root) / "cache").glob("replay-*"))
     assert len(replays) == 1  # the plain command's; none for -v
 
 

@@ -16,7 +16,8 @@ Points wrap the functions apply goes through, so a fault lands exactly there:
     cleanup      as the worktree is being removed (success or failure path)
     write=TEXT   the first file write (Path.write_bytes / write_text) to a path containing TEXT
 
-Actions: `kill` (SIGKILL: a crash, nothing runs after it), `int` (SIGINT: Ctrl-C), `enospc`
+Actions: `kill` (SIGKILL: a crash, nothing runs after it), `int` (SIGINT: Ctrl-C), `term` and
+`hup` (SIGTERM, SIGHUP: `timeout`, a CI cancellation, a closed terminal), `enospc`
 and `erofs` (the next write fails: disk full, read-only file system), `gitfail` (the git
 command fails).
 """
@@ -52,14 +53,15 @@ POINTS = (
     "pr",
     "cleanup",
 )
-ACTIONS = ("kill", "int", "enospc", "erofs", "gitfail")
+ACTIONS = ("kill", "int", "term", "hup", "enospc", "erofs", "gitfail")
+SIGNALLED = {"int": signal.SIGINT, "term": signal.SIGTERM, "hup": signal.SIGHUP}
 
 
 def fault(action: str) -> None:
     if action == "kill":
         os.kill(os.getpid(), signal.SIGKILL)
-    if action == "int":
-        signal.raise_signal(signal.SIGINT)  # Python's handler raises KeyboardInterrupt
+    if action in SIGNALLED:
+        signal.raise_signal(SIGNALLED[action])  # the handler raises (KeyboardInterrupt, ...)
         return
     if action == "enospc":
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))

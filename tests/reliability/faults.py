@@ -1,5 +1,5 @@
-"""Fault injection for `apply`: crash, interrupt, fail a write or a git command at every stage,
-then check that the user's repository is exactly as before (or holds exactly the verified
+"""Fault injection for `apply`: crash, interrupt (Ctrl-C, SIGTERM, SIGHUP), fail a write or a
+git command at every stage, or run a verify command whose child detaches; then check that the user's repository is exactly as before (or holds exactly the verified
 branch, when the fault came after it was made) once the next command has run.
 
 Used by `test_fault_injection.py` (the whole matrix, once) and `benchmarks/torture.py`.
@@ -8,6 +8,7 @@ Used by `test_fault_injection.py` (the whole matrix, once) and `benchmarks/tortu
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import signal
 import subprocess
@@ -17,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tests.conftest import GIT_ENV, ROOT, git, make_repo
+from tests.conftest import GIT_ENV, ROOT, git, make_repo, state_dir
 from tests.reliability.harness import cli, hoc_leftovers, repo_state
 
 LAUNCHER = Path(__file__).resolve().parent / "fault_launcher.py"
@@ -35,12 +36,15 @@ FILES: dict[str, str | bytes] = {
 }
 
 
-def plan_text() -> str:
-    command = [sys.executable, "-c", "import app.b, app.c"]
+def plan_text(verify: str | None = None) -> str:
+    """The plan of every case; `verify`: its verify mapping (default: import the result)."""
+    if verify is None:
+        command = [sys.executable, "-c", "import app.b, app.c"]
+        verify = f"{{command: {command!r}, command_cwd: src}}"
     return (
         "name: faults\n"
         "source_roots: [src]\n"
-        f"verify: {{command: {command!r}, command_cwd: src}}\n"
+        f"verify: {verify}\n"
         "steps:\n"
         "  - move: {from: src/app/a.py, to: src/app/sub/a2.py}\n"
         "  - move: {from: src/app/pkg, to: src/app/pkg2}\n"
@@ -60,7 +64,10 @@ STAGES = (
     "pr",
     "cleanup",
 )
-SIGNALS = ("kill", "int")
+SIGNALS = ("kill", "int", "term", "hup")
+# How apply ends on each (a signal handled as Ctrl-C ends with 128 + its number; 0 when it
+# landed after the work was done).
+SIGNAL_EXITS = {"int": (130, 0), "term": (143, 0), "hup": (129, 0)}
 # (point, action): writes that fail (disk full, read-only) and git commands that fail.
 FAILURES = (
     ("write=apply.lock", "enospc"),  # the journal
@@ -196,8 +203,10 @@ def run_case(work: Path, tree: str, point: str, action: str) -> FaultResult:
     notes = [f"left for the next run: {hoc_leftovers(repo)}"] if hoc_leftovers(repo) else []
     if action == "kill" and run.returncode != -signal.SIGKILL:
         extra.append(f"expected SIGKILL, got exit {run.returncode}: {run.stderr[-2000:]}")
-    if action == "int" and (run.returncode not in (130, 0) or "Traceback" in run.stderr):
-        extra.append(f"Ctrl-C: exit {run.returncode}: {run.stderr[-2000:]}")
+    if action in SIGNAL_EXITS and (
+        run.returncode not in SIGNAL_EXITS[action] or "Traceback" in run.stderr
+    ):
+        extra.append(f"{action}: exit {run.returncode}: {run.stderr[-2000:]}")
     if action in ("enospc", "erofs", "gitfail"):
         if run.returncode not in (0, 2) or "Traceback" in run.stderr:
             extra.append(f"a failed write/git: exit {run.returncode}: {run.stderr[-2000:]}")
@@ -224,7 +233,7 @@ def run_git_state_case(work: Path, tree: str, state: str) -> FaultResult:
     extra: list[str] = []
     if run.returncode not in (0, 2) or "Traceback" in run.stderr:
         extra.append(f"exit {run.returncode}: {run.stderr[-2000:]}")
-    if run.returncode == 2 and not run.stderr.startswith("error:"):
+    if run.returncode == 2 and not _diagnostics(run.stderr).startswith("error:"):
         extra.append(f"no clear message: {run.stderr[-2000:]}")
     if hoc_leftovers(repo):
         extra.append(f"left {hoc_leftovers(repo)}")
@@ -233,6 +242,15 @@ def run_git_state_case(work: Path, tree: str, state: str) -> FaultResult:
     made, problems = check_after(repo, before, tree)
     undo()
     return FaultResult(state, run.returncode, made, extra + problems)
+
+
+def _diagnostics(stderr: str) -> str:
+    """stderr without the line apply prints before it runs the plan's verify command."""
+    lines = stderr.splitlines(keepends=True)
+    return "".join(line for line in lines if not line.startswith(ANNOUNCED))
+
+
+ANNOUNCED = "running the plan's verify command in "
 
 
 def run_random_kill(work: Path, tree: str, sig: int, delay: float) -> FaultResult:
@@ -244,7 +262,7 @@ def run_random_kill(work: Path, tree: str, sig: int, delay: float) -> FaultResul
     plan.write_text(plan_text(), encoding="utf-8")
     before = repo_state(repo)
     proc = _start(repo, plan)
-    lock = repo / ".hoc-migrate" / "apply.lock"
+    lock = state_dir(repo) / "apply.lock"
     while not lock.exists() and proc.poll() is None:
         time.sleep(0.002)
     time.sleep(delay)
@@ -260,6 +278,68 @@ def run_random_kill(work: Path, tree: str, sig: int, delay: float) -> FaultResul
     made, problems = check_after(repo, before, tree)
     name = f"{signal.Signals(sig).name}@+{delay:.3f}s"
     return FaultResult(name, proc.returncode, made, extra + problems)
+
+
+# -- a verify command whose child detaches -----------------------------------------------------
+DETACHED = ("exits", "times-out", "SIGTERM", "SIGHUP")
+
+
+def detached_plan(pidfile: Path, mode: str) -> str:
+    """A verify command that starts a child in a session of its own, which keeps the output
+    pipe open for ten minutes, then passes (`exits`) or runs past its 2 s timeout."""
+    child = f"setsid sh -c 'echo $$ > \"{pidfile}\"; exec sleep 600' &"
+    then = f"{sys.executable} -c 'import app.b, app.c'" if mode == "exits" else "sleep 600"
+    return plan_text(f"{{command: {json.dumps(f'{child} {then}')}, command_cwd: src, timeout: 2}}")
+
+
+def running(pid: int) -> bool:
+    """Whether `pid` runs (a zombie has ended; /proc tells them apart)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_bytes()
+    except OSError:
+        return False
+    return stat[stat.rfind(b")") + 2 :][:1] not in (b"Z", b"X")
+
+
+def run_detached_case(work: Path, tree: str, mode: str) -> FaultResult:
+    """Apply with a verify command whose child detaches (setsid): it ends (`exits`), times
+    out, or apply gets SIGTERM/SIGHUP while it runs; the child must be gone, the rest as in
+    every case."""
+    repo = make_repo(work / "repo", dict(FILES))
+    pidfile = work / "detached.pid"
+    plan = work / "plan.yaml"
+    plan.write_text(detached_plan(pidfile, mode), encoding="utf-8")
+    before = repo_state(repo)
+    proc = _start(repo, plan)
+    extra: list[str] = []
+    if mode.startswith("SIG"):
+        while not pidfile.exists() and proc.poll() is None:
+            time.sleep(0.01)
+        time.sleep(0.2)  # into the command's wait
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(proc.pid, getattr(signal, mode))  # apply alone, as `kill PID` does
+    _, err = proc.communicate(timeout=300)
+    stderr = err.decode(errors="replace")
+    expected = {"exits": 0, "times-out": 1, "SIGTERM": 143, "SIGHUP": 129}[mode]
+    if proc.returncode != expected or "Traceback" in stderr:
+        extra.append(f"expected exit {expected}, got {proc.returncode}: {stderr[-2000:]}")
+    if mode == "times-out" and "timed out after 2s" not in stderr:
+        extra.append(f"no timeout reported: {stderr[-2000:]}")
+    child = int(pidfile.read_text()) if pidfile.exists() else None
+    if child is None:
+        extra.append("the verify command's child never started")
+    elif running(child):
+        extra.append(f"the detached child {child} outlived the verify command")
+        os.kill(child, signal.SIGKILL)
+    nxt = cli("dry-run", plan, "--repo", repo, "--no-check")
+    if nxt.code != 0:
+        extra.append(f"the next command failed: exit {nxt.code}: {nxt.stderr[-2000:]}")
+    if hoc_leftovers(repo):
+        extra.append(f"left {hoc_leftovers(repo)}")
+    made, problems = check_after(repo, before, tree)
+    if made != (mode == "exits"):
+        extra.append(f"branch made: {made}")
+    return FaultResult(f"detached child, {mode}", proc.returncode, made, extra + problems)
 
 
 def _start(repo: Path, plan: Path) -> subprocess.Popen[bytes]:
@@ -280,7 +360,7 @@ def apply_duration(work: Path) -> float:
     plan = work / "timing-plan.yaml"
     plan.write_text(plan_text(), encoding="utf-8")
     proc = _start(repo, plan)
-    lock = repo / ".hoc-migrate" / "apply.lock"
+    lock = state_dir(repo) / "apply.lock"
     while not lock.exists() and proc.poll() is None:
         time.sleep(0.002)
     start = time.monotonic()

@@ -1,7 +1,7 @@
 """Running hoc-migrate the way a user does, and proving what it did (or did not do).
 
 `repo_state` is everything about a user's repository a failed or refused command must leave
-as it was: the files (outside `.git` and hoc-migrate's own `.hoc-migrate/`), the index,
+as it was: the files (outside `.git`, where hoc-migrate keeps its state), the index,
 the refs, HEAD, `git worktree list` and the stash. `check_migration` runs one plan over one
 generated package and checks every property of the property-based suite.
 """
@@ -21,7 +21,7 @@ from typing import Any
 from typer.testing import CliRunner
 
 from hoc_migrate.cli import app
-from tests.conftest import GIT_ENV, ROOT, git, make_repo
+from tests.conftest import GIT_ENV, ROOT, git, make_repo, state_dir
 from tests.reliability.packages import ROOT as SRC
 from tests.reliability.packages import Package, dotted, inverse, plan_yaml, render
 
@@ -33,10 +33,12 @@ class Outcome:
     stderr: str
 
 
-def cli(*args: str | Path) -> Outcome:
+def cli(*args: str | Path, stdin: bytes | None = None) -> Outcome:
     """Run the CLI in-process, as `hoc-migrate ARGS` would (exit code, stdout, stderr)."""
     env = {key: value for key, value in GIT_ENV.items()}
-    result = CliRunner().invoke(app, [str(a) for a in args], env=env, catch_exceptions=False)
+    result = CliRunner().invoke(
+        app, [str(a) for a in args], input=stdin, env=env, catch_exceptions=False
+    )
     # Not `result.stdout`: click turns CRLF into LF there, and a diff must stay byte-exact.
     stdout = result.stdout_bytes.decode("utf-8", "surrogateescape")
     return Outcome(result.exit_code, stdout, result.stderr)
@@ -45,7 +47,7 @@ def cli(*args: str | Path) -> Outcome:
 def files_digest(repo: Path) -> dict[str, str]:
     out: dict[str, str] = {}
     for dirpath, dirnames, filenames in os.walk(repo):
-        dirnames[:] = sorted(d for d in dirnames if d not in (".git", ".hoc-migrate"))
+        dirnames[:] = sorted(d for d in dirnames if d != ".git")
         for name in filenames:
             full = Path(dirpath) / name
             rel = str(full.relative_to(repo))
@@ -72,10 +74,11 @@ def repo_state(repo: Path) -> dict[str, object]:
 
 def hoc_leftovers(repo: Path) -> list[str]:
     """What an apply may leave only while it runs: its lock, worktrees, temporary files."""
-    base = repo / ".hoc-migrate"
+    base = state_dir(repo)
     found = []
     if (base / "apply.lock").exists():
         found.append("apply.lock")
+    found += [p.name for p in base.glob(".apply.lock.*")]  # a journal half-written
     for sub in ("worktrees", "tmp"):
         folder = base / sub
         if folder.is_dir():

@@ -1,8 +1,10 @@
-"""Fault injection: `apply` killed (SIGKILL), interrupted (SIGINT) or failing (a write, a git
-command) at every stage; git refusing (locked index, rejecting hooks).
+"""Fault injection: `apply` killed (SIGKILL), interrupted (SIGINT, SIGTERM, SIGHUP) or failing
+(a write, a git command) at every stage; git refusing (locked index, rejecting hooks); a
+verify command whose child detaches (setsid) and holds the output pipe.
 
 Every case ends, once the next command has run, with the user's repository exactly as before:
-working tree, index, refs, HEAD, `git worktree list`, stash, nothing left in `.hoc-migrate/`;
+working tree, index, refs, HEAD, `git worktree list`, stash, nothing left in hoc-migrate's state
+folder (`.git/hoc-migrate/`);
 or, when the fault came after the branch was made, with that branch holding exactly the
 verified result and nothing else changed. See `faults.py` for the stages and the checks.
 """
@@ -15,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from tests.reliability.faults import (
+    DETACHED,
     FAILURES,
     GIT_STATES,
     SIGNALS,
@@ -22,6 +25,7 @@ from tests.reliability.faults import (
     FaultResult,
     expected_tree,
     run_case,
+    run_detached_case,
     run_git_state_case,
     run_random_kill,
 )
@@ -86,9 +90,22 @@ def test_git_refusing_or_users_hooks_never_leave_anything_behind(
     assert (result.exit_code, result.branch_made) == ((2, False) if refused else (0, True))
 
 
-@pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGINT], ids=["SIGKILL", "SIGINT"])
+SIGNALS_TO_THE_GROUP = [signal.SIGKILL, signal.SIGINT, signal.SIGTERM, signal.SIGHUP]
+
+
+@pytest.mark.parametrize("sig", SIGNALS_TO_THE_GROUP, ids=lambda s: signal.Signals(s).name)
 @pytest.mark.parametrize("delay", [0.0, 0.03, 0.08, 0.15])
 def test_a_signal_to_the_whole_process_group_at_any_moment_leaves_nothing(
     tree: str, tmp_path: Path, sig: int, delay: float
 ) -> None:
     _assert_clean(run_random_kill(tmp_path, tree, sig, delay))
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="finds processes in /proc")
+@pytest.mark.parametrize("mode", DETACHED)
+def test_a_verify_command_whose_child_detaches_leaves_no_process_and_does_not_hold_apply(
+    tree: str, tmp_path: Path, mode: str
+) -> None:
+    # Holding apply would show as the 300 s timeout of the run, not as a timed assertion.
+    result = run_detached_case(tmp_path, tree, mode)
+    _assert_clean(result)

@@ -3,7 +3,9 @@
 Each refused case runs `dry-run` and `apply` through the CLI and checks exit code 2, an empty
 stdout, one `error:` line on stderr naming the problem, no traceback, and the repository
 byte-identical before and after (files, index, refs, HEAD, `git worktree list`, stash, and
-nothing left in `.hoc-migrate/`).
+nothing left in hoc-migrate's state folder, `.git/hoc-migrate/`). Output paths, branch
+names, what a repository brings, special files, encodings and the verify command are in
+test_hostile_repository.py.
 
 Some inputs are not errors and must work (see the tests after the corpus): sources with a BOM,
 CRLF line endings, tabs or an encoding cookie; file names with spaces, non-ASCII characters
