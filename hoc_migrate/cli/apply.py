@@ -60,6 +60,7 @@ def apply_command(
         typer.Option(
             "--timeout",
             min=0.001,
+            metavar="SECONDS",
             help="Seconds the plan's verify command may run (default: the plan's "
             "verify.timeout, else 900).",
         ),

@@ -29,6 +29,8 @@ BASE: dict[str, str | bytes] = {
     "src/app/a.py": '"""Module a."""\n\nA = 1\n',
     "src/app/b.py": "from app.a import A\n\nB = A + 1\n",
     "README.md": "A small package.\n",
+    # The project's own layers (a check that puts no file in a layer stops with exit 2).
+    "pyproject.toml": '[tool.hoc-migrate]\nlayers = ["app.b", "app.a"]\n',
 }
 PLAN = (
     "name: hostile\nsource_roots: [src]\n"
