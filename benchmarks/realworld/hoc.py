@@ -16,7 +16,8 @@ from workspace import BASE_BRANCH, Workspace
 
 BRANCH = "hoc-realworld"
 HOC_TIMEOUT = 1800.0  # apply runs the project's suite as its verify command
-_CHECK_LINE = re.compile(r"^(PASSED|FAILED|SKIPPED|ERROR|WARNING|PASS|FAIL|SKIP)\s+(.+)$")
+# hoc-migrate's verification lines ("PASSED   compile: ..."), not pytest's ("FAILED tests/...").
+_CHECK_LINE = re.compile(r"^(PASSED|FAILED|SKIPPED|ERROR|WARNING)\s{2,}[^\s\[]")
 
 
 @dataclass
@@ -42,6 +43,7 @@ class HocRun:
     verdict: str = "not run"  # verified | failed | could not run | exit N | not run
     apply_references: list[str] = field(default_factory=list)
     verification: list[str] = field(default_factory=list)
+    apply_failures: list[str] = field(default_factory=list)  # tests its verify command failed
     branch_kept: bool = False
 
 
@@ -71,6 +73,7 @@ def run_hoc(ws: Workspace, run: Runner, plan: Path) -> HocRun:
     outcome.verification = [
         line.strip() for line in applied.stderr.splitlines() if _CHECK_LINE.match(line.strip())
     ]
+    outcome.apply_failures = sorted(hoc_failures(applied.stderr + applied.stdout))
     kept = run.run(
         ["git", "rev-parse", "--verify", "--quiet", f"refs/heads/{BRANCH}"],
         cwd=ws.repo,
@@ -78,6 +81,19 @@ def run_hoc(ws: Workspace, run: Runner, plan: Path) -> HocRun:
     )
     outcome.branch_kept = kept.ok
     return outcome
+
+
+def hoc_failures(output: str) -> set[str]:
+    """Test ids (in JUnit's `module.Class::name` form) of pytest's `FAILED path::...` lines."""
+    ids = set()
+    for match in re.finditer(r"^\s*(?:FAILED|ERROR) (\S+?\.py)((?:::\S+)*)", output, re.MULTILINE):
+        path, rest = match.group(1), match.group(2).split("::")[1:]
+        module = path.removesuffix(".py").replace("/", ".")
+        if rest:
+            ids.add(".".join([module, *rest[:-1]]) + "::" + rest[-1])
+        else:
+            ids.add("::" + module)
+    return ids
 
 
 def verdict(result: Result) -> str:

@@ -23,6 +23,7 @@ SUITE_TIMEOUT = 900.0
 LINT_TIMEOUT = 300.0
 SCRIPT_TIMEOUT = 60.0
 WHEEL_TIMEOUT = 600.0
+NO_WHEEL = "no wheel: "
 
 
 @dataclass
@@ -237,13 +238,19 @@ def check_wheel(ws: Workspace, run: Runner, label: str) -> list[str]:
     shutil.rmtree(source, ignore_errors=True)
     wheels = sorted(folder.glob("*.whl"))
     if not built.ok or not wheels:
-        return [f"no wheel: {_last_line(built.stderr or built.stdout)}"]
+        return [f"{NO_WHEEL}{error_line(built.stderr or built.stdout)}"]
     with zipfile.ZipFile(wheels[0]) as wheel:
         shipped = {name for name in wheel.namelist() if name.endswith(".py")}
     root = ws.repo / "src" if ws.project.layout == "src" else ws.repo
     listed = run.run(["git", "ls-files", "-z", "--", *ws.project.packages], cwd=root, timeout=60)
     modules = [name for name in listed.stdout.split("\0") if name.endswith(".py")]
     return sorted(name for name in modules if name not in shipped)
+
+
+def error_line(text: str) -> str:
+    """The line that names the error (the last `SomethingError: ...`), else the last line."""
+    found = re.findall(r"^.*\b\w+(?:Error|Exception)\b:.*$", text, flags=re.MULTILINE)
+    return re.sub(r"\s+", " ", found[-1].strip())[:200] if found else _last_line(text)
 
 
 def _last_line(text: str) -> str:

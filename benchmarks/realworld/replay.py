@@ -31,6 +31,7 @@ from typing import Any
 import yaml
 from hoc import BRANCH, HocRun, renames, run_hoc
 from measure import (
+    NO_WHEEL,
     Lint,
     Suite,
     as_data,
@@ -38,6 +39,7 @@ from measure import (
     check_imports,
     check_wheel,
     entry_points,
+    error_line,
     new_findings,
     run_lint,
     run_suite,
@@ -59,6 +61,11 @@ from workspace import (
 HERE = Path(__file__).resolve().parent
 CHECKOUT = HERE.parents[1]
 SCRATCH = "hoc-realworld-dry-run"
+# --source-roots MODE: the roots written into each plan, by layout.
+ROOTS = {
+    "layout": {"src": ["src"], "flat": ["."]},
+    "repo": {"src": ["src", "."], "flat": ["."]},
+}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -82,7 +89,7 @@ def main(argv: list[str] | None = None) -> int:
         ws = Workspace(project, args.workdir.resolve() / name, hoc_migrate)
         plan = HERE / "plans" / f"{name}.yaml"
         if args.source_roots:
-            plan = with_source_roots(plan, project, ws.root)
+            plan = with_source_roots(plan, project, ws.root, args.source_roots)
         print(f"[{name}] replaying {plan.name} ...", file=sys.stderr, flush=True)
         record = replay(ws, plan, Runner(logs / f"{name}.log", clean_env(ws.venv)))
         record["log"] = str(logs / f"{name}.log")
@@ -98,7 +105,7 @@ def main(argv: list[str] | None = None) -> int:
     summary = {
         "hoc_migrate": str(hoc_migrate),
         "hoc_migrate_commit": _commit(hoc_migrate),
-        "variant": "source_roots given" if args.source_roots else "plain plans",
+        "variant": f"source_roots: {args.source_roots}" if args.source_roots else "plain plans",
         "python": sys.version.split()[0],
         "seconds": total,
         "projects": records,
@@ -137,9 +144,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--source-roots",
-        action="store_true",
-        help="replay each plan with source_roots given (src layout: src, flat: .), "
-        "to get past a wrong root and see what the moves themselves do",
+        nargs="?",
+        const="layout",
+        choices=sorted(ROOTS),
+        help="replay each plan with source_roots given, to get past a wrong root and see "
+        "what the moves themselves do: 'layout' (the default) src or '.', 'repo' also '.' "
+        "for a src layout (so that tests/ and conftest.py are under a root)",
     )
     parser.add_argument(
         "--out",
@@ -151,12 +161,12 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def with_source_roots(plan: Path, project: Project, folder: Path) -> Path:
-    """The plan with the roots its layout implies, written beside the project's work files."""
+def with_source_roots(plan: Path, project: Project, folder: Path, mode: str) -> Path:
+    """The plan with the roots given, written beside the project's work files."""
     data = yaml.safe_load(plan.read_text(encoding="utf-8"))
-    data = {"source_roots": ["src" if project.layout == "src" else "."], **data}
+    data = {"source_roots": ROOTS[mode][project.layout], **data}
     folder.mkdir(parents=True, exist_ok=True)
-    variant = folder / f"{plan.stem}.roots.yaml"
+    variant = folder / f"{plan.stem}.roots-{mode}.yaml"
     variant.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
     return variant
 
@@ -252,7 +262,7 @@ def measure_result(
         reinstall = reinstall_editable(ws, run)
         result = measure(ws, run, command, "branch", declared)
         result["source"] = source
-        result["reinstall"] = {"exit": reinstall.exit, "tail": reinstall.tail(3)}
+        result["reinstall"] = {"exit": reinstall.exit, "error": error_line(reinstall.stderr)}
         result["renames"] = renames(ws, run, rev)
         return result
     finally:
@@ -284,6 +294,8 @@ def judge(record: dict[str, Any], hoc: HocRun) -> None:
     lost = sorted(set(branch["wheel_missing"]) - set(base["wheel_missing"]))
     record["wheel_lost"] = lost
     problems = []
+    if branch["reinstall"]["exit"] != 0:
+        problems.append("pip install -e . fails")
     if not holds:
         problems.append("suite worse")
     if broken_imports:
@@ -291,12 +303,22 @@ def judge(record: dict[str, Any], hoc: HocRun) -> None:
     if broken_eps:
         problems.append("entry point " + ", ".join(broken_eps[:3]) + " broken")
     if lost:
-        problems.append(f"wheel lacks {len(lost)} module(s)")
+        problems.append(
+            "no wheel" if lost[0].startswith(NO_WHEEL) else f"wheel lacks {len(lost)} module(s)"
+        )
     record["works"] = not problems
     if hoc.verdict == "verified":
         record["honest"] = "yes" if not problems else "NO: verified, but " + "; ".join(problems)
+    elif hoc.verdict == "failed" and not problems:
+        record["honest"] = "NO: false refusal (the branch works)"
     elif hoc.verdict == "failed":
-        record["honest"] = "NO: false refusal (the branch works)" if not problems else "yes"
+        # Right to refuse; but did it see what broke, or only what already failed on the base?
+        named = set(hoc.apply_failures)
+        old = set(base["suite"]["failing"])
+        if named and named <= old:
+            record["honest"] = "yes, by luck: it failed on tests that fail on the base too"
+        else:
+            record["honest"] = "yes"
     else:
         record["honest"] = "n/a (" + hoc.verdict + ")"
 

@@ -99,8 +99,13 @@ def notes(record: dict[str, Any]) -> str:
     bad_eps = [ep["name"] for ep in branch.get("entry_points", []) if not ep["ok"]]
     if bad_eps:
         out.append("broken entry points: " + ", ".join(bad_eps[:4]))
+    reinstall = branch.get("reinstall") or {}
+    if reinstall.get("exit"):
+        out.append("pip install -e . fails on the branch: " + reinstall.get("error", ""))
     lost = record.get("wheel_lost") or []
-    if lost:
+    if lost and lost[0].startswith("no wheel: "):
+        out.append("pip wheel fails on the branch: " + lost[0].removeprefix("no wheel: "))
+    elif lost:
         out.append(f"wheel lacks {len(lost)} module(s): " + ", ".join(lost[:3]))
     refs = len(hoc["apply_references"]) or len(hoc["dry_run_references"])
     if refs:
