@@ -17,6 +17,7 @@ from workspace import BASE_BRANCH, Workspace
 BRANCH = "hoc-realworld"
 HOC_TIMEOUT = 1800.0  # apply runs the project's suite as its verify command
 # hoc-migrate's verification lines ("PASSED   compile: ..."), not pytest's ("FAILED tests/...").
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
 _CHECK_LINE = re.compile(r"^(PASSED|FAILED|SKIPPED|ERROR|WARNING)\s{2,}[^\s\[]")
 
 
@@ -44,6 +45,7 @@ class HocRun:
     apply_references: list[str] = field(default_factory=list)
     verification: list[str] = field(default_factory=list)
     apply_failures: list[str] = field(default_factory=list)  # tests its verify command failed
+    apply_reason: str = ""  # why apply refused: the failed check and the first error it printed
     branch_kept: bool = False
 
 
@@ -74,6 +76,7 @@ def run_hoc(ws: Workspace, run: Runner, plan: Path) -> HocRun:
         line.strip() for line in applied.stderr.splitlines() if _CHECK_LINE.match(line.strip())
     ]
     outcome.apply_failures = sorted(hoc_failures(applied.stderr + applied.stdout))
+    outcome.apply_reason = refusal_reason(applied.stderr)
     kept = run.run(
         ["git", "rev-parse", "--verify", "--quiet", f"refs/heads/{BRANCH}"],
         cwd=ws.repo,
@@ -94,6 +97,18 @@ def hoc_failures(output: str) -> set[str]:
         else:
             ids.add("::" + module)
     return ids
+
+
+def refusal_reason(stderr: str) -> str:
+    """The first failed check and the first error line of its output (pytest's `E   ...`)."""
+    text = _ANSI.sub("", stderr)
+    failed = re.search(r"^FAILED\s{2,}(.+)$", text, re.MULTILINE)
+    error = re.search(r"^\s*E\s{2,}(\S.*)$", text, re.MULTILINE)
+    parts = [failed.group(1).strip() if failed else "", error.group(1).strip() if error else ""]
+    if not any(parts):
+        problems = [line.strip() for line in text.splitlines() if line.strip()]
+        return problems[-1] if problems else ""
+    return ": ".join(part for part in parts if part)
 
 
 def verdict(result: Result) -> str:

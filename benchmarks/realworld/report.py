@@ -89,7 +89,7 @@ def notes(record: dict[str, Any]) -> str:
     if hoc["validate"]["exit"] != 0:
         out.append("validate: " + _first_problem(hoc["validate"]["summary"]))
     elif hoc["verdict"] != "verified":
-        out.append("apply: " + _first_problem(hoc["apply"]["summary"]))
+        out.append("apply: " + (hoc.get("apply_reason") or _first_problem(hoc["apply"]["summary"])))
     if hoc["diff_applies"] is False:
         out.append("dry-run diff does not apply")
     branch = record.get("branch") or {}
