@@ -1,0 +1,193 @@
+#!/usr/bin/env bash
+# Minimal reproductions of the defects the real-world replay found, a few files each.
+# Usage: benchmarks/realworld/repros.sh [CASE...]   (default: every case; the lying-verdict
+# case builds a small venv, about a minute). Each case prints what hoc-migrate said and what
+# a user would check; "EXPECTED:" says what should happen. Writes only under a temp folder.
+set -uo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+checkout="$(cd "$here/../.." && pwd)"
+hoc="${HOC:-$checkout/.venv/bin/hoc-migrate}"
+python="$(dirname "$hoc")/python"
+work="$(mktemp -d /tmp/hoc-repros.XXXXXX)"
+trap 'rm -rf "$work"' EXIT
+export GIT_AUTHOR_NAME=r GIT_AUTHOR_EMAIL=r@example.invalid GIT_COMMITTER_NAME=r \
+  GIT_COMMITTER_EMAIL=r@example.invalid PYTHONDONTWRITEBYTECODE=1 COLUMNS=200 NO_COLOR=1
+
+# new_repo NAME: an empty git repository in the work folder, as the current directory.
+new_repo() { mkdir -p "$work/$1" && cd "$work/$1" && git init -q -b main; }
+commit() { git add -A && git commit -qm base; }
+file() { mkdir -p "$(dirname "$1")" && cat > "$1"; }
+say() { printf '\n=== %s\n' "$*"; }
+
+case_roots() {
+  say "no source_roots: flat and src layouts are refused"
+  new_repo flat
+  file pkg/__init__.py </dev/null
+  echo 'x = 1' | file pkg/a.py
+  echo 'from pkg.a import x' | file pkg/b.py
+  printf 'name: r\nsteps:\n  - move: {from: pkg/a.py, to: pkg/core/a.py}\n' | file plan.yaml
+  commit; "$hoc" plan validate plan.yaml; echo "exit $?"
+  new_repo src
+  file src/pkg/__init__.py </dev/null
+  echo 'x = 1' | file src/pkg/a.py
+  echo 'from pkg.a import x' | file src/pkg/b.py
+  printf 'name: r\nsteps:\n  - move: {from: src/pkg/a.py, to: src/pkg/core/a.py}\n' | file plan.yaml
+  commit; "$hoc" plan validate plan.yaml; echo "exit $?"
+  echo "EXPECTED: valid; roots found: '.' (flat), 'src' (src layout)"
+}
+
+case_outside() {
+  say "files outside the roots: tests/ and conftest.py neither rewritten nor listed"
+  new_repo outside
+  file src/pkg/__init__.py </dev/null
+  echo 'x = 1' | file src/pkg/a.py
+  echo 'from pkg.a import x' | file tests/conftest.py
+  echo 'from pkg.a import x' | file tests/test_a.py
+  printf 'name: r\nsource_roots: [src]\nsteps:\n  - move: {from: src/pkg/a.py, to: src/pkg/core/a.py}\n' | file plan.yaml
+  commit; "$hoc" dry-run plan.yaml 2>&1 | grep -E '^(diff|  total|references|  [a-z])'
+  echo "EXPECTED: tests/conftest.py and tests/test_a.py rewritten to pkg.core.a"
+}
+
+case_lying() {
+  say "lying verdict: src layout installed editable, the branch breaks its tests, apply says verified"
+  new_repo lying
+  file pyproject.toml <<'EOF'
+[build-system]
+requires = ["setuptools>=61"]
+build-backend = "setuptools.build_meta"
+[project]
+name = "lying"
+version = "0.1"
+[tool.setuptools.packages.find]
+where = ["src"]
+EOF
+  file src/pkg/__init__.py </dev/null
+  echo 'x = 1' | file src/pkg/a.py
+  printf 'from pkg.a import x\n\n\ndef test_x():\n    assert x == 1\n' | file tests/test_a.py
+  file plan.yaml <<'EOF'
+name: r
+source_roots: [src]
+steps:
+  - move: {from: src/pkg/a.py, to: src/pkg/core/a.py}
+verify:
+  command: ["{python}", -m, pytest, -q, tests]
+EOF
+  commit
+  python3 -m venv "$work/venv" >/dev/null
+  "$work/venv/bin/pip" install -q pytest -e "$checkout" >/dev/null 2>&1
+  "$work/venv/bin/pip" install -q -e . >/dev/null 2>&1
+  "$work/venv/bin/hoc-migrate" apply plan.yaml --branch moved 2>&1 | grep -E 'command|verified|FAILED'
+  git checkout -q moved && "$work/venv/bin/python" -m pytest -q tests 2>&1 | tail -1
+  git checkout -q main
+  echo "EXPECTED: verification FAILED (the branch's own tests fail), no branch kept"
+}
+
+case_packaging() {
+  say "entry points, package lists and the dynamic version are not rewritten"
+  new_repo packaging
+  file pyproject.toml <<'EOF'
+[project]
+name = "pkg"
+dynamic = ["version"]
+[project.scripts]
+pkg-tool = "pkg.cli:main"
+[project.entry-points."pkg.plugins"]
+json = "pkg.cli:JsonPlugin"
+[tool.setuptools]
+packages = ["pkg"]
+[tool.setuptools.dynamic]
+version = {attr = "pkg.meta.__version__"}
+EOF
+  file setup.py <<'EOF'
+from setuptools import setup
+setup(entry_points={"console_scripts": ["pkg-legacy = pkg.cli:main"]}, packages=["pkg"])
+EOF
+  file pkg/__init__.py </dev/null
+  echo '__version__ = "1.0"' | file pkg/meta.py
+  printf 'def main():\n    pass\n\n\nclass JsonPlugin:\n    pass\n' | file pkg/cli.py
+  file plan.yaml <<'EOF'
+name: r
+source_roots: ["."]
+steps:
+  - move: {from: pkg/cli.py, to: pkg/commands/cli.py}
+  - move: {from: pkg/meta.py, to: pkg/_version.py}
+EOF
+  commit; "$hoc" dry-run plan.yaml 2>&1 | grep -E '^(diff|  total|references|  [a-z])'
+  echo "EXPECTED: pyproject.toml scripts, entry points and version attr, setup.py's entry point"
+  echo "          rewritten; pkg.commands added to both package lists (or at least listed);"
+  echo "          pkg/commands/__init__.py created"
+}
+
+case_strings() {
+  say "a module path inside a longer string (generated code), and a .pyi stub beside the module"
+  new_repo strings
+  file pkg/__init__.py </dev/null
+  file pkg/make.py <<'EOF'
+class Wrapper:
+    pass
+
+
+def generated():
+    return eval("__import__('pkg.make').make.Wrapper")
+EOF
+  echo 'class Wrapper: ...' | file pkg/make.pyi
+  printf 'name: r\nsource_roots: ["."]\nsteps:\n  - move: {from: pkg/make.py, to: pkg/_impl/make.py}\n' | file plan.yaml
+  commit; "$hoc" dry-run plan.yaml 2>&1 | grep -E '^(diff|  total|references|  [a-z])|__import__'
+  echo "EXPECTED: the string rewritten or listed as a reference; make.pyi moved with make.py"
+}
+
+case_shim() {
+  say "shim: not the same module, private names missing, its warning fails -W error"
+  new_repo shim
+  file pkg/__init__.py </dev/null
+  printf 'def main():\n    return 1\n\n\ndef _helper():\n    return 2\n' | file pkg/cli.py
+  file plan.yaml <<'EOF'
+name: r
+source_roots: ["."]
+steps:
+  - move: {from: pkg/cli.py, to: pkg/commands/cli.py, shim: true}
+verify:
+  command: ["true"]
+EOF
+  commit; "$hoc" apply plan.yaml --branch shim >/dev/null 2>&1; git checkout -q shim
+  "$python" -c "import pkg.cli as old, pkg.commands.cli as new; print('same module:', old is new, '| _helper:', hasattr(old, '_helper'))" 2>&1 | tail -1
+  "$python" -W error -c "import pkg.cli" 2>&1 | tail -1
+  git checkout -q main
+  echo "EXPECTED: same module: True | _helper: True; no error under -W error unless asked"
+}
+
+case_mode() {
+  say "dry-run diff: an executable file's mode is given as 100644"
+  new_repo mode
+  file pkg/__init__.py </dev/null
+  echo 'x = 1' | file pkg/a.py
+  printf '#!/usr/bin/env python\nfrom pkg.a import x\n' | file setup.py
+  chmod +x setup.py
+  printf 'name: r\nsource_roots: ["."]\nsteps:\n  - move: {from: pkg/a.py, to: pkg/b.py}\n' | file plan.yaml
+  commit; "$hoc" dry-run plan.yaml 2>/dev/null > d.diff
+  grep -A1 '^diff --git a/setup.py' d.diff; git apply --check d.diff
+  echo "EXPECTED: 'index ... 100755'; git apply --check silent"
+}
+
+case_lint() {
+  say "the project's ruff settings (isort, banned parent-relative imports) after a move"
+  new_repo lint
+  file pyproject.toml <<'EOF'
+[tool.ruff.lint]
+select = ["I", "TID252"]
+[tool.ruff.lint.isort]
+known-first-party = ["pkg"]
+EOF
+  file pkg/__init__.py </dev/null
+  echo 'x = 1' | file pkg/a.py
+  echo 'y = 2' | file pkg/zeta.py
+  printf 'from .a import x\nfrom .zeta import y\n\nprint(x, y)\n' | file pkg/b.py
+  printf 'name: r\nsource_roots: ["."]\nsteps:\n  - move: {from: pkg/a.py, to: pkg/sub/a.py}\n  - move: {from: pkg/b.py, to: pkg/sub/b.py}\n' | file plan.yaml
+  commit; "$hoc" dry-run plan.yaml 2>/dev/null > d.diff; git apply d.diff
+  "$(dirname "$hoc")/ruff" check --no-cache --output-format concise . 2>&1 | grep -E "^pkg|Found|All checks"
+  echo "EXPECTED: All checks passed (ruff before the move: clean)"
+}
+
+cases=("$@")
+[ ${#cases[@]} -eq 0 ] && cases=(roots outside lying packaging strings shim mode lint)
+for name in "${cases[@]}"; do "case_$name"; done
