@@ -202,3 +202,50 @@ def file_place(
     return FilePlace(
         package_of(moved_from, is_package), package_of(new_module, is_package), relative
     )
+
+
+# `__import__('a.b')` returns the top-level package `a`; generated code then walks down to
+# the module: `__import__('a.b').b.X` (attrs writes such strings into the code it compiles).
+_IMPORT_CALL = re.compile(
+    r"__import__\(\s*(?P<quote>['\"])(?P<module>[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*)(?P=quote)\s*\)"
+    r"(?P<chain>(?:\.[A-Za-z_]\w*)*)"
+)
+
+
+def rewrite_path_string(renames: Renames, value: str) -> str | None:
+    """A string's new content when it names a renamed module: exactly a dotted path
+    (`"a.b.f"`, `"a.b:f"`), or generated code that imports one with `__import__('a.b')`
+    and walks down to it (`.b.f`); None when it does not."""
+    exact = _exact_path_string(renames, value)
+    if exact is not None or "__import__" not in value:
+        return exact
+    changed = False
+
+    def swap(match: re.Match[str]) -> str:
+        nonlocal changed
+        old = match["module"]
+        new = renames.apply(old)
+        if new is None:
+            return match.group(0)
+        chain = match["chain"]
+        walk = old[len(old.partition(".")[0]) :]  # `.b` of `a.b`: the chain down to it
+        if chain.startswith(walk) and (len(chain) == len(walk) or chain[len(walk)] == "."):
+            chain = new[len(new.partition(".")[0]) :] + chain[len(walk) :]
+        changed = True
+        quote = match["quote"]
+        return f"__import__({quote}{new}{quote}){chain}"
+
+    result = _IMPORT_CALL.sub(swap, value)
+    return result if changed else None
+
+
+def _exact_path_string(renames: Renames, value: str) -> str | None:
+    path, colon, attr = value.partition(":")
+    if not ("." in path or colon) or not is_dotted(path) or (colon and not is_dotted(attr)):
+        return None
+    if not colon:
+        return renames.apply(path)
+    new_full = renames.apply(f"{path}.{attr}")
+    if new_full is None or not new_full.endswith(f".{attr}"):
+        return None
+    return f"{new_full[: -len(attr) - 1]}:{attr}"

@@ -38,11 +38,11 @@ from codemods._dotted import (
     FilePlace,
     Renames,
     file_place,
-    is_dotted,
     is_within,
     last,
     parent,
     resolve_relative,
+    rewrite_path_string,
 )
 
 __all__ = ["fast_rewrite"]
@@ -534,7 +534,7 @@ class _Planner:
             raise _NotProven("implicitly concatenated strings")
         if b"\\" in found.group(3) or b"b" in found.group(1).lower():
             return  # LibCST leaves strings with escapes alone
-        new = _rewrite_path_string(self._renames, found.group(3).decode("utf-8"))
+        new = rewrite_path_string(self._renames, found.group(3).decode("utf-8"))
         if new is not None:
             self._replace(found.start(3), found.end(3), new)
 
@@ -546,19 +546,6 @@ class _Planner:
         # Not walked (positions inside f-strings are unreliable before Python 3.12): a
         # walrus in it could bind a root name, so count any it mentions as bound.
         self._bound_roots.update(r for r in self._new_roots if r.encode() in segment)
-
-
-def _rewrite_path_string(renames: Renames, value: str) -> str | None:
-    """`Rewriter._rewrite_path_string`: a string that is exactly a dotted path follows."""
-    path, colon, attr = value.partition(":")
-    if not ("." in path or colon) or not is_dotted(path) or (colon and not is_dotted(attr)):
-        return None
-    if not colon:
-        return renames.apply(path)
-    new_full = renames.apply(f"{path}.{attr}")
-    if new_full is None or not new_full.endswith(f".{attr}"):
-        return None
-    return f"{new_full[: -len(attr) - 1]}:{attr}"
 
 
 def _suites(stmt: ast.stmt) -> Iterator[tuple[ast.AST, str, list[ast.stmt]]]:

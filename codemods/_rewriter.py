@@ -21,7 +21,7 @@ from codemods._cst_nodes import (
     split_line,
     with_last_comma,
 )
-from codemods._dotted import FilePlace, Renames, is_dotted, is_within, last, parent
+from codemods._dotted import FilePlace, Renames, is_within, last, parent, rewrite_path_string
 from codemods._import_scan import Binding, ImportScan, Scope, Site
 from codemods._names import bound_names
 
@@ -346,23 +346,12 @@ class Rewriter(cst.CSTTransformer):
     ) -> cst.SimpleString:
         if "b" in updated_node.prefix.lower() or "\\" in updated_node.value:
             return updated_node
-        new = self._rewrite_path_string(updated_node.raw_value)
+        new = rewrite_path_string(self._renames, updated_node.raw_value)
         if new is None:
             return updated_node
         self.changed = True
         quote = updated_node.quote
         return updated_node.with_changes(value=f"{updated_node.prefix}{quote}{new}{quote}")
-
-    def _rewrite_path_string(self, value: str) -> str | None:
-        path, colon, attr = value.partition(":")
-        if not ("." in path or colon) or not is_dotted(path) or (colon and not is_dotted(attr)):
-            return None
-        if not colon:
-            return self._renames.apply(path)
-        new_full = self._renames.apply(f"{path}.{attr}")
-        if new_full is None or not new_full.endswith(f".{attr}"):
-            return None
-        return f"{new_full[: -len(attr) - 1]}:{attr}"
 
 
 class InsertImports(cst.CSTTransformer):

@@ -215,10 +215,12 @@ class SourceCodemods(Protocol):
         *,
         modules: Mapping[str, str],
         files: Mapping[str, str],
+        new_packages: Sequence[str] = (),
     ) -> bytes:
         """A configuration file (CONFIG_FILE_NAMES) with the references whose meaning is
         known (entry points, coverage sources, mypy overrides, ...) following `modules`
-        (old -> new dotted names) and `files` (old -> new paths)."""
+        (old -> new dotted names) and `files` (old -> new paths); explicit `packages` lists
+        gain `new_packages` (created by the step) where they list the parent."""
         ...
 
     def rewrite_docs(self, source: bytes, *, renames: Mapping[str, str]) -> bytes:

@@ -28,7 +28,7 @@ from codemods._references import (
     relative_imports_change,
     rewrite_module_references,
 )
-from hoc_migrate.adapters.config_rewriter import ConfigRenames, rewrite_config
+from hoc_migrate.adapters.config_refs import ConfigRenames, rewrite_config
 from hoc_migrate.adapters.source_text import UnencodableText, decode_source, encode_source
 from hoc_migrate.core.errors import HocMigrateError, PlanError, Problem, SourceParseError
 from hoc_migrate.ports import Extraction, ReferenceFile, Split
@@ -195,8 +195,9 @@ class LibcstCodemods:
         *,
         modules: Mapping[str, str],
         files: Mapping[str, str],
+        new_packages: Sequence[str] = (),
     ) -> bytes:
-        return rewrite_config(path, source, ConfigRenames(modules, files))
+        return rewrite_config(path, source, ConfigRenames(modules, files, tuple(new_packages)))
 
     def rewrite_docs(self, source: bytes, *, renames: Mapping[str, str]) -> bytes:
         try:

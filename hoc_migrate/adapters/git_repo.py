@@ -248,6 +248,15 @@ class GitRepo:
                 paths.add(os.fsdecode(next(entries, b"")))
         return paths
 
+    def ignored_files(self, folders: Sequence[str]) -> list[str]:
+        """The files git ignores below `folders` (build outputs: `_version.py`, `.so`)."""
+        if not folders:
+            return []
+        out = self.run(
+            "ls-files", "--others", "--ignored", "--exclude-standard", "-z", "--", *folders
+        )
+        return [os.fsdecode(p) for p in out.split(b"\0") if p]
+
     def tree(self, commit: str) -> GitTree:
         return GitTree(self, commit)
 

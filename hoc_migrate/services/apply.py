@@ -20,19 +20,17 @@ from pathlib import Path
 
 from hoc_migrate.adapters import journal
 from hoc_migrate.adapters.branch_names import check_branch_name
-from hoc_migrate.adapters.command import run_command, with_interpreter
+from hoc_migrate.adapters.command import run_command
 from hoc_migrate.adapters.git_repo import GitRepo, GitTree
-from hoc_migrate.adapters.python_env import command_interpreter
 from hoc_migrate.adapters.repo_root import find_repo_root
 from hoc_migrate.adapters.workspace import state_path, workspace, write_atomically
 from hoc_migrate.core.changes import ChangeKind
 from hoc_migrate.core.commits import CommitSpec, StepState, commit_series
 from hoc_migrate.core.errors import GitError, Problem, UsageError
-from hoc_migrate.core.test_results import TestRun, test_module_renames
-from hoc_migrate.core.verification import CheckOutcome, VerificationReport
+from hoc_migrate.core.verification import VerificationReport
 from hoc_migrate.ports import NO_PROGRESS, Progress
+from hoc_migrate.services.branch_command import BranchRun, branch_command_check
 from hoc_migrate.services.dry_run import uncommitted_warnings
-from hoc_migrate.services.import_resolution import importable_packages
 from hoc_migrate.services.layer_topology import cache_dir
 from hoc_migrate.services.layer_view import make_layer_checker
 from hoc_migrate.services.migration import (
@@ -44,25 +42,13 @@ from hoc_migrate.services.migration import (
 from hoc_migrate.services.planner import PlanResult
 from hoc_migrate.services.recovery import recover
 from hoc_migrate.services.verify import (
-    COMMAND,
     LayerChecker,
     VerifyInput,
     module_renames_of,
-    not_run,
     verify_static,
 )
 from hoc_migrate.services.verify_command import (
     CommandRunner,
-    VerifyCommand,
-    baseline_key,
-    cached_baseline,
-    command_env,
-    command_outcome,
-    ensure_branch_code,
-    resolve_command,
-    run_verify_command,
-    skipped_reason,
-    store_baseline,
 )
 
 # Test hooks: stop the process at a named stage, as a crash (SIGKILL) or a Ctrl-C would.
@@ -289,7 +275,12 @@ def _apply_in_worktree(
         verifying.close()
         running = progress.stage("the plan's verify command")
         verification = verification.with_check(
-            _command_check(repo, request, migration, result, base, worktree, tip_tree, runner)
+            branch_command_check(
+                BranchRun(repo, migration, result, base, worktree, tip_tree, request.branch),
+                runner,
+                timeout=request.timeout,
+                module_renames=_module_renames(result, migration.source_roots),
+            )
         )
         running.close()
         entry.record(stage="verified" if verification.passed else "failed")
@@ -311,67 +302,6 @@ def _apply_in_worktree(
             repo.remove_worktree(worktree)
         finally:
             entry.finish()
-
-
-def _command_check(
-    repo: GitRepo,
-    request: ApplyRequest,
-    migration: Migration,
-    result: PlanResult,
-    base: str,
-    worktree: Path,
-    tip_tree: GitTree,
-    runner: CommandRunner,
-) -> CheckOutcome:
-    """Run the verify command on the branch (and, with `baseline`, on the base)."""
-    settings = result.plan.verify
-    if request.timeout is not None:
-        settings = dataclasses.replace(settings, timeout=request.timeout)
-    vc = resolve_command(settings, tip_tree)
-    if vc is None:
-        return not_run(COMMAND, skipped_reason(settings))
-    roots = migration.source_roots
-    env = command_env(worktree, roots)
-    ensure_branch_code(vc, worktree, env, importable_packages(tip_tree, roots))
-    reports = workspace(repo.root, "tmp")
-    branch_run = run_verify_command(vc, worktree, env, runner, reports / f"junit-{os.getpid()}.xml")
-    base_run = None
-    if settings.baseline:
-        base_run = _baseline(repo, request, migration, base, vc, runner, reports)
-    renames = _module_renames(result, roots)
-    renames.update(
-        test_module_renames({c.old_path: c.path for c in result.changes.renamed if c.old_path})
-    )
-    return command_outcome(vc, branch_run, base_run, renames)
-
-
-def _baseline(
-    repo: GitRepo,
-    request: ApplyRequest,
-    migration: Migration,
-    base: str,
-    vc: VerifyCommand,
-    runner: CommandRunner,
-    reports: Path,
-) -> TestRun:
-    """The command's run on the base: from the store when this commit ran it before, else
-    run in a worktree of the base (removed again whatever happens)."""
-    python = command_interpreter(with_interpreter(vc.command), repo.root)
-    store = workspace(repo.root, "baselines")
-    key = baseline_key(base, vc, python)
-    cached = cached_baseline(store, key)
-    if cached is not None:
-        return cached
-    folder = repo.worktree_dir(safe_name(request.branch) + "--base")
-    try:
-        repo.add_worktree(folder, base)
-        env = command_env(folder, migration.source_roots)
-        run = run_verify_command(vc, folder, env, runner, reports / f"junit-base-{os.getpid()}.xml")
-    finally:
-        repo.remove_worktree(folder)
-    if run.result.error is None and not run.result.timed_out:
-        store_baseline(store, key, run.tests)
-    return run.tests
 
 
 def _module_renames(result: PlanResult, source_roots: tuple[str, ...]) -> dict[str, str]:

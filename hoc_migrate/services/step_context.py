@@ -123,7 +123,10 @@ class PlanContext:
         return module
 
     def rewrite_configs(
-        self, modules: Mapping[str, str], files: Mapping[str, str] | None = None
+        self,
+        modules: Mapping[str, str],
+        files: Mapping[str, str] | None = None,
+        new_packages: Sequence[str] = (),
     ) -> list[str]:
         """Follow the moves in packaging and tool configuration (entry points, coverage
         sources, mypy overrides, ...); returns the files changed."""
@@ -132,7 +135,9 @@ class PlanContext:
             if path.rpartition("/")[2] not in CONFIG_FILE_NAMES:
                 continue
             source = self.tree.read_bytes(path)
-            result = self.codemods.rewrite_config(path, source, modules=modules, files=files or {})
+            result = self.codemods.rewrite_config(
+                path, source, modules=modules, files=files or {}, new_packages=new_packages
+            )
             if result != source:
                 self.tree.write(path, result)
                 changed.append(path)

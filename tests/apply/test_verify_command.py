@@ -11,6 +11,7 @@ from __future__ import annotations
 import subprocess
 import sys
 import sysconfig
+import textwrap
 from pathlib import Path
 
 import pytest
@@ -162,3 +163,73 @@ def test_an_environment_that_cannot_be_pointed_at_the_branch_stops_the_apply(
     assert "the verify command would test other code than the branch" in applied.stderr
     assert f"`calc` imports from {repo / 'src' / 'calc'}" in applied.stderr
     assert git(repo, "branch", "--list", "x") == ""
+
+
+def test_build_outputs_git_ignores_are_there_for_the_branch_too(tmp_path: Path, env: Path) -> None:
+    # setuptools-scm and hatch-vcs write `_version.py` at install time: ignored, never
+    # committed, yet imported.
+    files = {
+        **FILES,
+        ".gitignore": "src/calc/_version.py\n",
+        "src/calc/__init__.py": "from ._version import version\n",
+    }
+    repo = project(tmp_path / "calc", files)
+    (repo / "src/calc/_version.py").write_text("version = '1.0'\n")
+    python = editable(env, repo)
+    plan = plan_for(tmp_path, python, "move: {from: src/calc/ops.py, to: src/calc/arith.py}")
+    applied = cli("apply", plan, "--branch", "arith", "--repo", repo)
+    assert applied.code == 0, applied.stdout + applied.stderr
+    assert "copied from the checkout (build outputs git ignores): src/calc/_version.py" in (
+        applied.stderr
+    )
+    assert git(repo, "ls-tree", "-r", "--name-only", "arith").count("_version.py") == 0
+
+
+ENTRY_POINTS = """\
+[project.scripts]
+calc = "calc.cli:main"
+
+[project.entry-points."calc.plugins"]
+double = "calc.plugins.double:run"
+"""
+USES_ENTRY_POINTS = """\
+import subprocess
+from importlib.metadata import entry_points
+
+
+def test_the_plugin_is_found_by_its_entry_point():
+    (plugin,) = entry_points(group="calc.plugins")
+    assert plugin.load()(3) == 6
+
+
+def test_the_console_script_runs():
+    done = subprocess.run(["calc"], capture_output=True, text=True, check=True)
+    assert done.stdout == "calc\\n"
+"""
+
+
+def test_entry_points_the_plan_moved_are_the_branchs_under_test(tmp_path: Path, env: Path) -> None:
+    files = {
+        **FILES,
+        "pyproject.toml": textwrap.dedent(FILES["pyproject.toml"]) + ENTRY_POINTS,
+        "src/calc/cli.py": "def main():\n    print('calc')\n",
+        "tests/test_entry_points.py": USES_ENTRY_POINTS,
+    }
+    repo = project(tmp_path / "calc", files)
+    python = editable(env, repo)
+    plan = write_plan(
+        tmp_path,
+        "name: calc\nsteps:\n"
+        "  - move: {from: src/calc/plugins/double.py, to: src/calc/extras/double.py}\n"
+        "  - move: {from: src/calc/cli.py, to: src/calc/commands/cli.py}\n"
+        f'verify:\n  command: ["{python}", -m, pytest, -q, -p, no:cacheprovider, '
+        "-k, entry_points]\n",
+    )
+    applied = cli("apply", plan, "--branch", "moved", "--repo", repo)
+    assert applied.code == 0, applied.stdout + applied.stderr
+    assert "the branch's 2 entry point(s) stand in for those installed for calc 1.0" in (
+        applied.stderr
+    )
+    pyproject = git(repo, "show", "moved:pyproject.toml")
+    assert 'calc = "calc.commands.cli:main"' in pyproject
+    assert 'double = "calc.extras.double:run"' in pyproject

@@ -11,6 +11,7 @@ import libcst as cst
 import pytest
 from libcst.codemod import CodemodContext, CodemodTest
 
+from codemods._references import _rewrite_with_libcst
 from codemods.move_module import MoveModuleCommand, may_reference, rewrite_module_references
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -493,6 +494,23 @@ def test_strings_naming_the_module_or_something_in_it_exactly() -> None:
         RAW = b"app.integrations.drivers.events"
         """
     assert move(before) == dedent(after)
+
+
+def test_generated_code_importing_the_module_with_dunder_import_follows() -> None:
+    # attrs compiles code that reaches its own module this way.
+    renames = {"attr._make": "attr._impl.make"}
+    before = """\
+        hash_def = ", _cache_wrapper=__import__('attr._make')._make._CacheHashWrapper):"
+        other = "__import__('attr.other').other"
+        """
+    after = """\
+        hash_def = ", _cache_wrapper=__import__('attr._impl.make')._impl.make._CacheHashWrapper):"
+        other = "__import__('attr.other').other"
+        """
+    assert move(before, module="attr._compat", renames=renames) == dedent(after)
+    assert _rewrite_with_libcst(
+        dedent(before), module="attr._compat", is_package=False, renames=renames
+    ) == dedent(after)
 
 
 def test_single_word_strings_are_never_rewritten() -> None:

@@ -138,3 +138,40 @@ def test_a_package_moved_whole_keeps_its_inner_relative_imports_byte_for_byte(
     assert dry.code == 0, dry.stderr
     assert "rename from tool/core/a.py\nrename to tool/engine/a.py" in dry.stdout
     assert "similarity index 100%\nrename from tool/core/a.py" in dry.stdout
+
+
+def test_explicit_package_lists_and_the_version_attribute_follow(tmp_path: Path) -> None:
+    pyproject = (
+        '[project]\nname = "tool"\ndynamic = ["version"]\n\n[tool.setuptools]\n'
+        'packages = ["tool"]\n\n[tool.setuptools.dynamic]\n'
+        "version = {attr = 'tool.cli.__version__'}\n"
+    )
+    setup_py = (
+        "from setuptools import setup\n\nsetup(\n    packages=[\n        'tool',\n    ],\n)\n"
+    )
+    setup_cfg = (
+        "[metadata]\nversion = attr: tool.cli.__version__\n\n[options]\npackages =\n    tool\n"
+    )
+    tree = moved_tree(
+        tmp_path, {"pyproject.toml": pyproject, "setup.py": setup_py, "setup.cfg": setup_cfg}
+    )
+    # The new package `tool.commands` joins every list that names `tool`, so wheels ship it.
+    assert (tree / "pyproject.toml").read_text() == pyproject.replace(
+        "tool.cli", "tool.commands.cli"
+    ).replace('packages = ["tool"]', 'packages = ["tool", "tool.commands"]')
+    assert (tree / "setup.py").read_text() == setup_py.replace(
+        "        'tool',\n", "        'tool',\n        'tool.commands',\n"
+    )
+    assert (tree / "setup.cfg").read_text() == setup_cfg.replace(
+        "tool.cli", "tool.commands.cli"
+    ).replace("    tool\n", "    tool\n    tool.commands\n")
+
+
+def test_a_package_hoc_migrate_created_names_itself_after_a_later_move(tmp_path: Path) -> None:
+    plan = (
+        "name: c\nsteps:\n"
+        "  - move: {from: tool/cli.py, to: tool/_core/cli.py}\n"
+        "  - move: {from: tool/_core, to: tool/_impl}\n"
+    )
+    tree = moved_tree(tmp_path, {}, plan)
+    assert (tree / "tool/_impl/__init__.py").read_text() == '"""The tool._impl package."""\n'

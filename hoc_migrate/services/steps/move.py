@@ -8,6 +8,7 @@ from hoc_migrate.core.plan import Step, final_location
 from hoc_migrate.services.step_context import PlanContext, StepOutcome
 from hoc_migrate.services.steps.packages import (
     create_packages,
+    follow_marker,
     license_notice,
     remove_emptied_packages,
 )
@@ -80,14 +81,18 @@ def run_move(step: Step, ctx: PlanContext) -> StepOutcome:
     outcome.files.extend(mapping.values())
     first = dst if src_is_file else f"{dst}/__init__.py"
     notice = license_notice(tree.read_bytes(first)) if tree.is_file(first) else b""
-    outcome.files.extend(create_packages(ctx, new_folders, regular_package, notice))
+    created = create_packages(ctx, new_folders, regular_package, notice)
+    if src_is_dir:  # a package hoc-migrate created, moved on: its docstring follows
+        follow_marker(ctx, old_module, dst)
+    outcome.files.extend(created)
+    new_packages = [m for m in (ctx.module_of(p) for p in created) if m]
     if not step.get("shim", False):  # a shim keeps the old folder a package
         for gone in remove_emptied_packages(ctx, ancestors(src)):
             outcome.notes.append(
                 f"removed {gone}: hoc-migrate created it and it holds nothing else"
             )
     changed = ctx.rewrite_references({old_module: new_module}, moved=moved)
-    changed += ctx.rewrite_configs({old_module: new_module}, mapping)
+    changed += ctx.rewrite_configs({old_module: new_module}, mapping, new_packages)
     if step.get("docs", False):
         changed += ctx.rewrite_docs({old_module: new_module})
     outcome.files.extend(p for p in dict.fromkeys(changed) if p not in outcome.files)

@@ -93,3 +93,20 @@ def remove_emptied_packages(ctx: PlanContext, folders: list[str]) -> list[str]:
         ctx.tree.delete(path)
         removed.append(path)
     return removed
+
+
+def follow_marker(ctx: PlanContext, old_module: str, new_folder: str) -> str | None:
+    """A package hoc-migrate created (its `__init__.py` only comment lines and the docstring
+    `The <package> package.`) that a later step moves: the docstring names the new package.
+    Returns the path rewritten, if any."""
+    path = f"{new_folder}/__init__.py"
+    if not ctx.tree.is_file(path):
+        return None
+    source = ctx.tree.read_bytes(path)
+    old = f'"""The {old_module} package."""'.encode()
+    code = [line.strip() for line in source.splitlines() if not line.lstrip().startswith(b"#")]
+    if [line for line in code if line] != [old]:
+        return None
+    new_module = ctx.module_of(path) or new_folder
+    ctx.tree.write(path, source.replace(old, f'"""The {new_module} package."""'.encode()))
+    return path

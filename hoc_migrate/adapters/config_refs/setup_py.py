@@ -1,0 +1,77 @@
+"""A literal `setup.py`: entry point strings (its plain dotted strings are the Python
+rewriter's)."""
+
+from __future__ import annotations
+
+import ast
+import io
+import re
+import tokenize
+
+from hoc_migrate.adapters.config_refs.values import ConfigRenames, entry
+
+_SIMPLE_STRING = re.compile(r"(?P<prefix>[rRuU]?)(?P<quote>['\"])(?P<body>[^'\"\\\\\n]*)(?P=quote)")
+
+
+def rewrite_setup_py(source: str, renames: ConfigRenames) -> str:
+    """Entry point strings (`"tool = pkg.cli:main"`) of a setup.py; its plain dotted strings
+    are the Python rewriter's."""
+    try:
+        tokens = list(tokenize.generate_tokens(io.StringIO(source).readline))
+    except (tokenize.TokenError, SyntaxError):
+        return source
+    lines = source.splitlines(keepends=True)
+    edits: list[tuple[int, int, int, str]] = []
+    for token in tokens:
+        match = _SIMPLE_STRING.fullmatch(token.string) if token.type == tokenize.STRING else None
+        if match is None or "=" not in match["body"]:
+            continue
+        new = entry(match["body"], renames)
+        if new is not None and new != match["body"]:
+            start = token.start[1] + len(match["prefix"]) + 1
+            edits.append((token.start[0], start, token.end[1] - 1, new))
+    for line_no, start, end, new in reversed(edits):
+        line = lines[line_no - 1]
+        lines[line_no - 1] = line[:start] + new + line[end:]
+    return "".join(lines)
+
+
+def add_packages(source: str, renames: ConfigRenames) -> str:
+    """A literal `packages=[...]` of `setup()` gains the new subpackages of a package it
+    lists (as the tool's `packages` list does), written like its last element."""
+    if not renames.new_packages or "packages" not in source:
+        return source
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError):
+        return source
+    lines = source.splitlines(keepends=True)
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call):
+            continue
+        for keyword in node.keywords:
+            value = keyword.value
+            if keyword.arg != "packages" or not isinstance(value, ast.List | ast.Tuple):
+                continue
+            if not value.elts or not all(
+                isinstance(e, ast.Constant) and isinstance(e.value, str) for e in value.elts
+            ):
+                continue
+            names = [str(e.value) for e in value.elts if isinstance(e, ast.Constant)]
+            added = renames.packages_to_add(names)
+            last = value.elts[-1]
+            if not added or last.end_lineno is None or last.end_col_offset is None:
+                continue
+            line = lines[last.end_lineno - 1]
+            quote = line[last.col_offset] if last.lineno == last.end_lineno else "'"
+            texts = [f"{quote}{name}{quote}" for name in added]
+            after = line[last.end_col_offset :]
+            if after.strip() in (",", ",\\") or after.strip().startswith(", #"):
+                # One element a line, each with its comma: the new ones on lines of their own.
+                indent = line[: len(line) - len(line.lstrip())]
+                lines[last.end_lineno - 1] = line + "".join(f"{indent}{t},\n" for t in texts)
+            else:
+                at = last.end_col_offset
+                lines[last.end_lineno - 1] = line[:at] + "".join(f", {t}" for t in texts) + after
+            return "".join(lines)
+    return source
