@@ -157,6 +157,7 @@ CONFIG_FILE_NAMES = frozenset(
         ".importlinter",
         ".flake8",
         "setup.py",
+        "entry_points.txt",  # a committed *.egg-info's (sdists carry one)
     }
 )
 

@@ -65,7 +65,9 @@ class Verify:
     expect: Expectation | None = None
     # No command given (or `command: auto`): run pytest when the project configures it.
     auto_command: bool = True
-    baseline: bool = False  # also run the command on the base; judge only what changed
+    # Run the command on the base too, to judge only what the change broke: "auto" when the
+    # branch's run fails, "always", or "never".
+    baseline: str = "auto"
 
 
 @dataclass(frozen=True)
@@ -234,7 +236,7 @@ def parse_plan(data: Any, lines: LineMap, file: str) -> Plan:
         if keyword or command is None
         else (tuple(command) if isinstance(command, list) else command),
         auto_command=keyword == "auto" or command is None,
-        baseline=bool(verify_data.get("baseline", False)),
+        baseline=_baseline_mode(verify_data.get("baseline", "auto")),
         command_cwd=verify_data.get("command_cwd"),
         timeout=float(verify_data.get("timeout", 900)),
         expect=Expectation(
@@ -266,6 +268,14 @@ def parse_plan(data: Any, lines: LineMap, file: str) -> Plan:
         debt=debt,
         file=file,
     )
+
+
+def _baseline_mode(value: object) -> str:
+    if value is True:
+        return "always"
+    if value is False:
+        return "never"
+    return "auto"
 
 
 def final_location(steps: Sequence[Step], after: int, path: str) -> str:

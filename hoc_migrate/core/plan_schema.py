@@ -180,10 +180,11 @@ PLAN_SCHEMA: dict[str, Any] = {
                     ],
                 },
                 "baseline": {
-                    "type": "boolean",
-                    "description": "Also run the command on the base (its result kept per "
-                    "commit) and fail only on what the change broke (failing test ids "
-                    "compared, pytest's JUnit report)",
+                    "oneOf": [{"type": "boolean"}, {"enum": ["auto"]}],
+                    "description": "Run the command on the base too (its result kept per "
+                    "commit) and fail only on what the change broke (test ids compared, "
+                    "pytest's JUnit report): `auto` (the default) when the branch's run "
+                    "fails, `true` always, `false` never",
                 },
                 "command_cwd": _path,
                 "timeout": {"type": "number", "exclusiveMinimum": 0},

@@ -88,8 +88,11 @@ def branch_command_check(
             vc, run.worktree, env, runner, reports / f"junit-{os.getpid()}.xml"
         )
     finally:
-        run.repo.remove_worktree(metadata)
-    base = _baseline(run, vc, runner) if settings.baseline else None
+        if metadata.exists():
+            run.repo.remove_worktree(metadata)
+    failed = branch.result.returncode != 0 or branch.result.timed_out
+    wanted = settings.baseline == "always" or (settings.baseline == "auto" and failed)
+    base = _baseline(run, vc, runner) if wanted and branch.result.error is None else None
     renames = dict(module_renames)
     renames.update(
         test_module_renames({c.old_path: c.path for c in run.result.changes.renamed if c.old_path})

@@ -251,8 +251,9 @@ def command_outcome(
             return CheckOutcome(COMMAND, CheckStatus.PASSED, f"{shown} passed", output=output)
         hint = (
             [
-                "if these failures predate the change, `verify: {baseline: true}` runs the "
-                "command on the base too and fails only on what the change broke"
+                "if these failures predate the change, leave `verify.baseline` at `auto` (or "
+                "`true`): the command then runs on the base too, and only what the change "
+                "broke fails"
             ]
             if tests.has_results and tests.failed
             else []

@@ -114,8 +114,9 @@ def test_a_move_that_breaks_the_suite_at_run_time_is_not_verified(
     )
     applied = cli("apply", plan, "--branch", "extras", "--repo", repo)
     assert applied.code == 1, applied.stdout + applied.stderr
-    assert "failed (exit 1)" in applied.stderr
-    assert "failing: tests.test_calc::test_plugin" in applied.stderr
+    # The failing run is compared with the base's (`baseline: auto`): the change broke it.
+    assert "1 test(s) fail that passed on the base" in applied.stderr
+    assert "broken by the change: tests.test_calc::test_plugin" in applied.stderr
     assert "no branch was created" in applied.stderr
     assert git(repo, "branch", "--list", "extras") == ""
 
@@ -126,11 +127,13 @@ def test_failures_the_base_already_had_do_not_fail_a_harmless_move(
     repo = project(tmp_path / "calc", {**FILES, "tests/test_known_bug.py": KNOWN_BUG})
     python = editable(env, repo)
     move = "move: {from: src/calc/ops.py, to: src/calc/arith.py}"
-    without = cli("apply", plan_for(tmp_path, python, move), "--branch", "a", "--repo", repo)
+    never = plan_for(tmp_path, python, move, "baseline: false")
+    without = cli("apply", never, "--branch", "a", "--repo", repo)
     assert without.code == 1, without.stderr
-    assert "`verify: {baseline: true}` runs the command on the base too" in without.stderr
+    assert "leave `verify.baseline` at `auto` (or `true`)" in without.stderr
 
-    plan = plan_for(tmp_path, python, move, "baseline: true")
+    # By default (`auto`), a failing run is compared with the base's before it is judged.
+    plan = plan_for(tmp_path, python, move)
     applied = cli("apply", plan, "--branch", "arith", "--repo", repo)
     assert applied.code == 0, applied.stdout + applied.stderr
     assert "passed: nothing the change broke (1 test(s) already failing on the base)" in (

@@ -134,7 +134,7 @@ def install(point: str, action: str) -> None:
         name = "verify_static"  # looked up in apply's module when it runs: patched there
         setattr(apply_service, name, before(getattr(apply_service, name), action, always))
     elif point == "command":
-        name = "command_outcome"
+        name = "branch_command_check"
         setattr(apply_service, name, before(getattr(apply_service, name), action, always))
     elif point == "branch":
         GitRepo.set_branch = after(GitRepo.set_branch, action)  # type: ignore[method-assign]

@@ -41,7 +41,7 @@ def rewrite_config(path: str, source: bytes, renames: ConfigRenames) -> bytes:
         elif name == "setup.py":
             result = add_packages(rewrite_setup_py(text, renames), renames)
         else:
-            result = rewrite_ini(text, renames)
+            result = rewrite_ini(text, renames, entry_points=name == "entry_points.txt")
     except (tomlkit.exceptions.TOMLKitError, ValueError):
         return source  # a file its own tools cannot read either: left, and listed
     return source if result == text else result.encode("utf-8")

@@ -104,8 +104,9 @@ def _mypy_section(name: str, renames: ConfigRenames) -> str | None:
     return "mypy-" + ",".join(new)
 
 
-def rewrite_ini(source: str, renames: ConfigRenames) -> str:
-    """Edit the known keys of an INI file (setup.cfg, tox.ini, .coveragerc, ...) in place."""
+def rewrite_ini(source: str, renames: ConfigRenames, *, entry_points: bool = False) -> str:
+    """Edit the known keys of an INI file (setup.cfg, tox.ini, .coveragerc, ...) in place;
+    `entry_points`: the file is a distribution's `entry_points.txt` (every key an entry)."""
     lines = source.splitlines(keepends=True)
     out: list[str] = []
     section = ""
@@ -139,7 +140,7 @@ def rewrite_ini(source: str, renames: ConfigRenames) -> str:
             continue
         key_match = _KEY.match(body)
         if key_match and not body.startswith((" ", "\t", "#", ";")):
-            rule = _ini_rule(section, key_match["key"])
+            rule = entry if entry_points else _ini_rule(section, key_match["key"])
             if rule is not None:
                 value_lines = [line]
                 continue

@@ -36,6 +36,10 @@ def rewrite_setup_py(source: str, renames: ConfigRenames) -> str:
     return "".join(lines)
 
 
+#: The line length a line written into setup.py keeps to (PEP 8's).
+PEP8_LINE = 79
+
+
 def add_packages(source: str, renames: ConfigRenames) -> str:
     """A literal `packages=[...]` of `setup()` gains the new subpackages of a package it
     lists (as the tool's `packages` list does), written like its last element."""
@@ -72,6 +76,12 @@ def add_packages(source: str, renames: ConfigRenames) -> str:
                 lines[last.end_lineno - 1] = line + "".join(f"{indent}{t},\n" for t in texts)
             else:
                 at = last.end_col_offset
-                lines[last.end_lineno - 1] = line[:at] + "".join(f", {t}" for t in texts) + after
+                first = value.elts[0]
+                longer = line[:at] + "".join(f", {t}" for t in texts) + after
+                if len(longer.rstrip("\r\n")) > PEP8_LINE and first.lineno == last.lineno:
+                    # Too long for PEP 8: the new ones on a continuation line, aligned.
+                    align = " " * first.col_offset
+                    longer = line[:at] + "".join(f",\n{align}{t}" for t in texts) + after
+                lines[last.end_lineno - 1] = longer
             return "".join(lines)
     return source
