@@ -12,6 +12,7 @@ length is wrapped (isort's black-style wrapping of that one statement).
 from __future__ import annotations
 
 import ast
+import json
 import os
 import shutil
 import subprocess
@@ -58,9 +59,17 @@ def _imports(source: bytes) -> list[str] | None:
 class ProjectStyle:
     """The `SourceStyle` port: the project's style, applied by its own tools."""
 
-    def __init__(self, style: ImportStyle, repo_root: Path, *, jobs: int = 4) -> None:
+    def __init__(
+        self,
+        style: ImportStyle,
+        repo_root: Path,
+        *,
+        jobs: int = 4,
+        packages: Sequence[str] = (),
+    ) -> None:
         self.style = style
         self.root = repo_root
+        self._first_party = sorted({*style.first_party, *packages})
         self._jobs = jobs
         self._ruff = _find_tool("ruff") if "ruff" in (style.sorter, style.formatter) else None
         self._black = _find_tool("black") if style.formatter == "black" else None
@@ -173,12 +182,20 @@ class ProjectStyle:
                 "--exit-zero",
                 "--quiet",
                 "--no-cache",
+                *self._first_party_option(),
                 "--stdin-filename",
                 self._disk_path(path),
                 "-",
             ],
             source,
         )
+
+    def _first_party_option(self) -> list[str]:
+        """The project's packages as first-party, with those its configuration names."""
+        if not self._first_party:
+            return []
+        names = ", ".join(json.dumps(n) for n in self._first_party)
+        return ["--config", f"lint.isort.known-first-party = [{names}]"]
 
     def _ruff_format(self, source: bytes, path: str) -> bytes | None:
         assert self._ruff is not None
@@ -251,9 +268,10 @@ def _wrap_long_imports(source: bytes, before: bytes | None, limit: int) -> bytes
     return "".join(lines).encode("utf-8")
 
 
-def project_style(tree: TreeReader, repo_root: Path) -> ProjectStyle:
-    """The style the repository's configuration files (in `tree`) describe."""
-    return ProjectStyle(read_style(tree), repo_root)
+def project_style(tree: TreeReader, repo_root: Path, packages: Sequence[str] = ()) -> ProjectStyle:
+    """The style the repository's configuration files (in `tree`) describe; `packages`: the
+    project's top-level packages (first-party for the sorter, wherever a plan puts them)."""
+    return ProjectStyle(read_style(tree), repo_root, packages=packages)
 
 
 __all__ = ["STYLE_FILES", "ProjectStyle", "project_style", "read_style"]

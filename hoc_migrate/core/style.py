@@ -37,6 +37,9 @@ class ImportStyle:
     line_length: int | None = None  # where long import lines must be wrapped
     relative: str = "keep"  # codemods._dotted.RELATIVE_POLICIES
     reasons: tuple[str, ...] = field(default_factory=tuple)
+    # ruff's `known-first-party`, as configured (the sorter adds the project's own packages:
+    # a package a plan creates does not exist on disk, and ruff would call it third-party).
+    first_party: tuple[str, ...] = ()
 
     def describe(self) -> list[str]:
         return list(self.reasons) or ["no import style configured: imports are edited in place"]
@@ -150,7 +153,9 @@ def detect_style(read: Callable[[str], bytes | None]) -> ImportStyle:
             + ("them" if relative == "absolute" else "parent-relative imports")
             + ")"
         )
-    return ImportStyle(sorter, formatter, line_length, relative, tuple(reasons))
+    known = _ruff_setting(ruff, "isort", "known-first-party") if ruff_file else None
+    first_party = tuple(str(k) for k in known) if isinstance(known, list) else ()
+    return ImportStyle(sorter, formatter, line_length, relative, tuple(reasons), first_party)
 
 
 def _flake8_sections(*parsers: configparser.ConfigParser) -> list[configparser.SectionProxy]:

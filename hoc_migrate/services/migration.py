@@ -21,6 +21,7 @@ from hoc_migrate.ports import (
     SourceStyle,
     TreeReader,
 )
+from hoc_migrate.services.import_resolution import importable_packages
 from hoc_migrate.services.layer_topology import (
     LayerTopology,
     load_layer_config,
@@ -79,7 +80,7 @@ def prepare_migration(
         layout=layout,
         codemods=LibcstCodemods(),
         topology=LayerTopology(config),
-        style=project_style(tree, repo_root),
+        style=project_style(tree, repo_root, importable_packages(tree, source_roots)),
     )
 
 

@@ -100,6 +100,9 @@ def test_ruff_settings_sort_wrap_and_keep_relative_imports_within_the_package(
         "shop/orders.py": "from .zeta import Z\n\nORDER = Z\n",
         "shop/deep/__init__.py": "",
         "shop/deep/report.py": "from shop.alpha import A\nfrom shop.beta import B\n\nR = (A, B)\n",
+        # Outside the package, importing a package the plan creates (not on disk yet: the
+        # sorter must still call it first-party).
+        "tests/test_total.py": "import pytest\n\nfrom shop.beta import B\nfrom shop.zeta import Z\n\nX = (pytest, B, Z)\n",
     }
     base = project(tmp_path / "base", files)
     assert ruff_findings(base) == []
