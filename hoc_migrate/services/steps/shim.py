@@ -19,20 +19,22 @@ import ast
 SHIM_MARKER = "# hoc-migrate: compatibility shim"
 SHIM_MARKER_BYTES = SHIM_MARKER.encode()
 
+# The shim's code, lines short enough for any line length a linter asks: the module names
+# are written once, in `_OLD` and `_NEW`.
 _WARN = '''\
 class MovedModuleWarning(DeprecationWarning):
-    """`{old}` moved to `{new}`."""
+    """A module moved: import it from its new name."""
 
 
 def _warn() -> None:
-    message = "{old} moved to {new}; import it from there"
+    message = f"{_OLD} moved to {_NEW}; import it from there"
     for action, text, category, _module, _line in _warnings.filters:
         if not issubclass(MovedModuleWarning, category):
             continue
         if text is not None and not text.match(message):
             continue
         if action == "error" and not issubclass(category, DeprecationWarning):
-            # A blanket `error` filter did not ask for deprecations to fail: show it.
+            # A blanket `error` did not ask for deprecations to fail: show it.
             with _warnings.catch_warnings():
                 _warnings.simplefilter("default", MovedModuleWarning)
                 _warnings.warn(message, MovedModuleWarning, stacklevel=3)
@@ -43,47 +45,59 @@ def _warn() -> None:
 
 _FINDER = '''\
 class _MovedSubmodules:
-    """`{old}.x` is `{new}.x`: the same module object, never a second copy."""
+    """`_OLD.x` is `_NEW.x`: the same module object, never a second copy."""
+
+    old = _OLD
 
     def __init__(self) -> None:
-        self._specs: dict[int, object] = {{}}
+        self._specs: dict[int, object] = {}
 
-    def find_spec(self, fullname, path=None, target=None):  # noqa: ANN001, ANN201
-        if not fullname.startswith("{old}."):
+    def find_spec(self, fullname, path=None, target=None):  # noqa: ANN
+        if not fullname.startswith(_OLD + "."):
             return None
         return _util.spec_from_loader(fullname, self)
 
-    def create_module(self, spec):  # noqa: ANN001, ANN201
-        module = _importlib.import_module("{new}" + spec.name[len("{old}") :])
+    def create_module(self, spec):  # noqa: ANN
+        module = _importlib.import_module(_NEW + spec.name[len(_OLD) :])
         self._specs[id(module)] = module.__spec__
         return module
 
-    def exec_module(self, module):  # noqa: ANN001, ANN201
+    def exec_module(self, module):  # noqa: ANN
         module.__spec__ = self._specs.pop(id(module), module.__spec__)
 
 
-if not any(type(f).__name__ == "_MovedSubmodules" and getattr(f, "old", None) == "{old}"
-           for f in _sys.meta_path):
-    _finder = _MovedSubmodules()
-    _finder.old = "{old}"  # type: ignore[attr-defined]
-    _sys.meta_path.insert(0, _finder)
+def _installed() -> bool:
+    return any(getattr(f, "old", None) == _OLD for f in _sys.meta_path)
+
+
+if not _installed():
+    _sys.meta_path.insert(0, _MovedSubmodules())
 '''
 
 
 def shim_source(old: str, new: str, *, package: bool) -> bytes:
     """The module left at the old path."""
-    head = (
-        f"{SHIM_MARKER} (moved to {new})\n"
-        f'"""Deprecated: `{old}` moved to `{new}`; this is `{new}` under its old name."""\n\n'
-        "import importlib as _importlib\n"
-        + ("import importlib.util as _util\n" if package else "")
-        + "import sys as _sys\nimport warnings as _warnings\n\n\n"
-    )
-    body = _WARN.format(old=old, new=new)
-    if package:
-        body += "\n\n" + _FINDER.format(old=old, new=new)
-    tail = f'\n\n_sys.modules[__name__] = _importlib.import_module("{new}")\n_warn()\n'
-    return (head + body + tail).encode()
+    quotes = '"' * 3
+    lines = [
+        f"{SHIM_MARKER} (moved to {new})",
+        f"{quotes}Deprecated: this module moved.",
+        "",
+        f"`{old}` is `{new}` under its old name.",
+        quotes,
+        "",
+        "import importlib as _importlib",
+        *(["import importlib.util as _util"] if package else []),
+        "import sys as _sys",
+        "import warnings as _warnings",
+        "",
+        f'_OLD = "{old}"',
+        f'_NEW = "{new}"',
+        "",
+        "",
+    ]
+    body = _WARN + ("\n\n" + _FINDER if package else "")
+    tail = "\n\n_sys.modules[__name__] = _importlib.import_module(_NEW)\n_warn()\n"
+    return ("\n".join(lines) + body + tail).encode()
 
 
 def binds(source: bytes, name: str) -> bool:
@@ -111,4 +125,4 @@ def parent_attribute_line(name: str, new: str) -> bytes:
     package, _, last = new.rpartition(".")
     alias = "" if last == name else f" as {name}"
     statement = f"from {package} import {last}{alias}" if package else f"import {new} as {name}"
-    return f"{statement}  # noqa: E402, F401  (hoc-migrate shim: `{name}` as before)\n".encode()
+    return f"{statement}  # noqa: E402, F401 (hoc-migrate shim)\n".encode()
