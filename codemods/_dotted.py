@@ -166,6 +166,9 @@ class FilePlace:
     old_package: str | None
     new_package: str | None
     relative: str = "keep"  # one of RELATIVE_POLICIES
+    # Strings never rewritten although they look like a moved module's path: the project's
+    # entry point group names (`"markdown.extensions"` names a plugin API, not the package).
+    protected: frozenset[str] = frozenset()
 
     @property
     def moved(self) -> bool:
@@ -187,20 +190,24 @@ def file_place(
     renames: Renames,
     moved_from: str | None,
     relative: str = "keep",
+    protected: frozenset[str] = frozenset(),
 ) -> FilePlace:
     """`module` is the file's dotted name; for the moved file it may be the old or new name."""
     if relative not in RELATIVE_POLICIES:
         raise ValueError(f"relative import policy {relative!r} is not one of {RELATIVE_POLICIES}")
     if not module:
-        return FilePlace(None, None, relative)
+        return FilePlace(None, None, relative, protected)
     if moved_from is None:
         package = package_of(module, is_package)
-        return FilePlace(package, package, relative)
+        return FilePlace(package, package, relative, protected)
     new_module = module
     if module == moved_from:
         new_module = renames.apply(moved_from) or moved_from
     return FilePlace(
-        package_of(moved_from, is_package), package_of(new_module, is_package), relative
+        package_of(moved_from, is_package),
+        package_of(new_module, is_package),
+        relative,
+        protected,
     )
 
 
@@ -212,10 +219,14 @@ _IMPORT_CALL = re.compile(
 )
 
 
-def rewrite_path_string(renames: Renames, value: str) -> str | None:
+def rewrite_path_string(
+    renames: Renames, value: str, protected: frozenset[str] = frozenset()
+) -> str | None:
     """A string's new content when it names a renamed module: exactly a dotted path
     (`"a.b.f"`, `"a.b:f"`), or generated code that imports one with `__import__('a.b')`
     and walks down to it (`.b.f`); None when it does not."""
+    if value in protected:
+        return None
     exact = _exact_path_string(renames, value)
     if exact is not None or "__import__" not in value:
         return exact

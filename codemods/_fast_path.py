@@ -114,6 +114,7 @@ def fast_rewrite(
     names: Sequence[str] | None = None,
     moved_from: str | None = None,
     relative: str = "keep",
+    protected: frozenset[str] = frozenset(),
 ) -> str | None:
     """What `rewrite_module_references` returns (`source` itself when nothing changes), or
     None when only the LibCST path can tell."""
@@ -137,7 +138,7 @@ def fast_rewrite(
         return None
     if not rename_map:
         return source
-    place = file_place(module, is_package, rename_map, None, relative)
+    place = file_place(module, is_package, rename_map, None, relative, protected)
     try:
         edits = _Planner(tree, data, rename_map, place, renames).edits()
     except (_NotProven, RecursionError):
@@ -534,7 +535,9 @@ class _Planner:
             raise _NotProven("implicitly concatenated strings")
         if b"\\" in found.group(3) or b"b" in found.group(1).lower():
             return  # LibCST leaves strings with escapes alone
-        new = rewrite_path_string(self._renames, found.group(3).decode("utf-8"))
+        new = rewrite_path_string(
+            self._renames, found.group(3).decode("utf-8"), self._place.protected
+        )
         if new is not None:
             self._replace(found.start(3), found.end(3), new)
 

@@ -154,6 +154,7 @@ def rewrite_module_references(
     moved_from: str | None = None,
     warnings: list[str] | None = None,
     relative: str = "keep",
+    protected: frozenset[str] = frozenset(),
 ) -> str:
     """The file's source with every reference to `renames` (old -> new) rewritten.
 
@@ -177,6 +178,7 @@ def rewrite_module_references(
         names=names,
         moved_from=moved_from,
         relative=relative,
+        protected=protected,
     )
     if fast is not None:
         return fast
@@ -189,6 +191,7 @@ def rewrite_module_references(
         moved_from=moved_from,
         warnings=warnings,
         relative=relative,
+        protected=protected,
     )
 
 
@@ -202,11 +205,12 @@ def _rewrite_with_libcst(
     moved_from: str | None = None,
     warnings: list[str] | None = None,
     relative: str = "keep",
+    protected: frozenset[str] = frozenset(),
 ) -> str:
     """`rewrite_module_references` through LibCST only (the reference the fast path
     must equal)."""
     tree = cst.parse_module(source)
-    place = file_place(module, is_package, Renames(renames), moved_from, relative)
+    place = file_place(module, is_package, Renames(renames), moved_from, relative, protected)
     new_tree, found = rewrite_tree(tree, Renames(renames, names), place)
     if warnings is not None:
         warnings.extend(found)

@@ -346,7 +346,7 @@ class Rewriter(cst.CSTTransformer):
     ) -> cst.SimpleString:
         if "b" in updated_node.prefix.lower() or "\\" in updated_node.value:
             return updated_node
-        new = rewrite_path_string(self._renames, updated_node.raw_value)
+        new = rewrite_path_string(self._renames, updated_node.raw_value, self._place.protected)
         if new is None:
             return updated_node
         self.changed = True

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol, Self
 
@@ -21,6 +21,7 @@ __all__ = [
     "Split",
     "StyledFile",
     "TreeReader",
+    "file_reader",
 ]
 
 
@@ -162,6 +163,18 @@ CONFIG_FILE_NAMES = frozenset(
 )
 
 
+def file_reader(tree: TreeReader) -> Callable[[str], bytes | None]:
+    """`read(path)`: a file's bytes from `tree`, None when it is absent (or a folder)."""
+
+    def read(path: str) -> bytes | None:
+        try:
+            return tree.read_bytes(path) if tree.exists(path) and not tree.is_dir(path) else None
+        except OSError:
+            return None
+
+    return read
+
+
 class SourceCodemods(Protocol):
     """The per-file transforms (LibCST codemods), behind a boundary so services stay free of
     libcst. Sources are bytes as on disk (encoding, BOM and line endings are kept). Parse
@@ -180,6 +193,7 @@ class SourceCodemods(Protocol):
         names: Sequence[str] | None = None,
         moved_from: str | None = None,
         relative: str = "keep",
+        protected: frozenset[str] = frozenset(),
     ) -> bytes: ...
 
     def relative_imports_change(
@@ -203,6 +217,7 @@ class SourceCodemods(Protocol):
         renames: Mapping[str, str],
         names: Sequence[str] | None = None,
         relative: str = "keep",
+        protected: frozenset[str] = frozenset(),
     ) -> list[bytes]:
         """`rewrite_references` for every file (possibly in parallel): the results in the
         order of `files`. On failure, raises the error of the first failing file in that

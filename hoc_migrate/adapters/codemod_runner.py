@@ -92,6 +92,7 @@ class LibcstCodemods:
         names: Sequence[str] | None = None,
         moved_from: str | None = None,
         relative: str = "keep",
+        protected: frozenset[str] = frozenset(),
     ) -> bytes:
         with _reported(path):
             text, encoding = decode_source(source)
@@ -103,6 +104,7 @@ class LibcstCodemods:
                 names=names,
                 moved_from=moved_from,
                 relative=relative,
+                protected=protected,
             )
             return source if result == text else encode_source(result, encoding)
 
@@ -138,14 +140,15 @@ class LibcstCodemods:
         renames: Mapping[str, str],
         names: Sequence[str] | None = None,
         relative: str = "keep",
+        protected: frozenset[str] = frozenset(),
     ) -> list[bytes]:
         workers = min(_usable_cores(), len(files) // PARALLEL_THRESHOLD)
         context = _fork_context()
         if workers < 2 or context is None:
-            return [self._rewrite_file(f, renames, names, relative) for f in files]
+            return [self._rewrite_file(f, renames, names, relative, protected) for f in files]
         size = max(_MIN_CHUNK, -(-len(files) // (workers * 4)))  # a few chunks per worker
         chunks = [
-            (list(files[i : i + size]), dict(renames), names, relative)
+            (list(files[i : i + size]), dict(renames), names, relative, protected)
             for i in range(0, len(files), size)
         ]
         results: list[bytes] = []
@@ -158,7 +161,8 @@ class LibcstCodemods:
                 ):
                     if failed is not None:
                         results += [
-                            self._rewrite_file(f, renames, names, relative) for f in chunk[0]
+                            self._rewrite_file(f, renames, names, relative, protected)
+                            for f in chunk[0]
                         ]
                         continue
                     results += [
@@ -176,6 +180,7 @@ class LibcstCodemods:
         renames: Mapping[str, str],
         names: Sequence[str] | None,
         relative: str = "keep",
+        protected: frozenset[str] = frozenset(),
     ) -> bytes:
         return self.rewrite_references(
             file.source,
@@ -186,6 +191,7 @@ class LibcstCodemods:
             names=names,
             moved_from=file.moved_from,
             relative=relative,
+            protected=protected,
         )
 
     def rewrite_config(
@@ -336,18 +342,18 @@ class LibcstCodemods:
             return [_explain(c) for c in split_hybrid.classify(text)]
 
 
-_Chunk = tuple[list[ReferenceFile], dict[str, str], Sequence[str] | None, str]
+_Chunk = tuple[list[ReferenceFile], dict[str, str], Sequence[str] | None, str, frozenset[str]]
 
 
 def _rewrite_chunk(chunk: _Chunk) -> tuple[list[bytes | None], int | None]:
     """In a worker: each file's new bytes (None: unchanged), up to the first failing file,
     whose index comes second (the parent re-runs it to raise its error)."""
-    files, renames, names, relative = chunk
+    files, renames, names, relative, protected = chunk
     codemods = LibcstCodemods()
     outputs: list[bytes | None] = []
     for index, file in enumerate(files):
         try:
-            result = codemods._rewrite_file(file, renames, names, relative)
+            result = codemods._rewrite_file(file, renames, names, relative, protected)
         except HocMigrateError:
             return outputs, index
         outputs.append(None if result == file.source else result)

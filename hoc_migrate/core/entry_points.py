@@ -10,7 +10,7 @@ from __future__ import annotations
 import ast
 import configparser
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -124,3 +124,8 @@ def read_entry_points(
             found = reader(data, groups)
             name = name or found
     return EntryPoints(name, groups)
+
+
+def entry_points_in(read: Callable[[str], bytes | None]) -> EntryPoints:
+    """The entry points of the packaging files `read` (by name) returns."""
+    return read_entry_points(read("pyproject.toml"), read("setup.cfg"), read("setup.py"))

@@ -20,11 +20,11 @@ from hoc_migrate.adapters.command import with_interpreter
 from hoc_migrate.adapters.git_repo import GitRepo, GitTree
 from hoc_migrate.adapters.python_env import command_interpreter
 from hoc_migrate.adapters.workspace import workspace
-from hoc_migrate.core.entry_points import EntryPoints, read_entry_points
+from hoc_migrate.core.entry_points import EntryPoints, entry_points_in
 from hoc_migrate.core.modules import normalize_root
 from hoc_migrate.core.test_results import TestRun, test_module_renames
 from hoc_migrate.core.verification import CheckOutcome
-from hoc_migrate.ports import TreeReader
+from hoc_migrate.ports import TreeReader, file_reader
 from hoc_migrate.services.import_resolution import importable_packages
 from hoc_migrate.services.migration import Migration
 from hoc_migrate.services.planner import PlanResult
@@ -128,13 +128,7 @@ def _build_outputs(run: BranchRun, target: Path, folder_renames: Mapping[str, st
 
 
 def _entry_points_of(tree: TreeReader) -> EntryPoints:
-    def read(path: str) -> bytes | None:
-        try:
-            return tree.read_bytes(path) if tree.exists(path) and not tree.is_dir(path) else None
-        except OSError:
-            return None
-
-    return read_entry_points(read("pyproject.toml"), read("setup.cfg"), read("setup.py"))
+    return entry_points_in(file_reader(tree))
 
 
 def _entry_points(

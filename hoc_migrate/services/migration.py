@@ -10,6 +10,7 @@ from hoc_migrate.adapters.filesystem import DiskTree
 from hoc_migrate.adapters.import_style import project_style
 from hoc_migrate.adapters.plan_file import load_plan
 from hoc_migrate.adapters.repo_root import find_repo_root
+from hoc_migrate.core.entry_points import entry_points_in
 from hoc_migrate.core.layers.config import CheckConfig
 from hoc_migrate.core.layout import Layout
 from hoc_migrate.core.plan import Plan
@@ -20,6 +21,7 @@ from hoc_migrate.ports import (
     SourceCodemods,
     SourceStyle,
     TreeReader,
+    file_reader,
 )
 from hoc_migrate.services.import_resolution import importable_packages
 from hoc_migrate.services.layer_topology import (
@@ -93,6 +95,7 @@ def compute(migration: Migration, progress: Progress = NO_PROGRESS) -> PlanResul
         source_roots=migration.source_roots,
         style=migration.style,
         progress=progress,
+        protected=frozenset(entry_points_in(file_reader(migration.tree)).groups),
     )
 
 

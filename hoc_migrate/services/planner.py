@@ -54,6 +54,7 @@ def compute_plan(
     source_roots: Sequence[str],
     style: SourceStyle | None = None,
     progress: Progress = NO_PROGRESS,
+    protected: frozenset[str] = frozenset(),
 ) -> PlanResult:
     """Run every step on an overlay of `tree`; raise on the first step that cannot run.
 
@@ -63,7 +64,14 @@ def compute_plan(
     overlay = Overlay(tree)
     style = style or PlainStyle()
     ctx = PlanContext(
-        overlay, tuple(source_roots), codemods, topology, plan, style=style, progress=progress
+        overlay,
+        tuple(source_roots),
+        codemods,
+        topology,
+        plan,
+        style=style,
+        progress=progress,
+        protected=protected,
     )
     progress.note(f"source roots: {', '.join(r or '.' for r in source_roots) or '.'}")
     outcomes: list[StepOutcome] = []

@@ -88,6 +88,8 @@ class PlanContext:
     plan: Plan
     style: SourceStyle = field(default_factory=PlainStyle)
     progress: Progress = NO_PROGRESS
+    # Strings no rewrite touches: the project's entry point group names.
+    protected: frozenset[str] = frozenset()
 
     def python_files(self) -> list[str]:
         """Every Python source and stub of the repository, as the tree stands now: source
@@ -204,7 +206,11 @@ class PlanContext:
         rewriting = f"rewriting references in {len(files)} file{'' if len(files) == 1 else 's'}"
         with self.progress.stage(rewriting):
             results = self.codemods.rewrite_references_batch(
-                files, renames=renames, names=names, relative=self.style.relative_imports
+                files,
+                renames=renames,
+                names=names,
+                relative=self.style.relative_imports,
+                protected=self.protected,
             )
         changed = []
         for file, result in zip(files, results, strict=True):

@@ -175,3 +175,31 @@ def test_a_package_hoc_migrate_created_names_itself_after_a_later_move(tmp_path:
     )
     tree = moved_tree(tmp_path, {}, plan)
     assert (tree / "tool/_impl/__init__.py").read_text() == '"""The tool._impl package."""\n'
+
+
+def test_an_entry_point_group_named_like_a_moved_package_is_not_rewritten(
+    tmp_path: Path,
+) -> None:
+    # Python-Markdown's plugins register under "markdown.extensions", its package's name:
+    # the group is an API other projects use, and stays when the package moves.
+    pyproject = (
+        '[project]\nname = "tool"\nversion = "1"\n\n'
+        '[project.entry-points."tool.plugins"]\nbasic = "tool.plugins.basic:Plugin"\n'
+    )
+    loader = (
+        "from importlib.metadata import entry_points\n\n\ndef plugins():\n"
+        '    return entry_points(group="tool.plugins")\n\n\nDEFAULT = "tool.plugins.basic"\n'
+    )
+    files = {
+        "pyproject.toml": pyproject,
+        "tool/plugins/__init__.py": "",
+        "tool/plugins/basic.py": "class Plugin: ...\n",
+        "tool/load.py": loader,
+    }
+    plan = "name: c\nsteps:\n  - move: {from: tool/plugins, to: tool/ext}\n"
+    tree = moved_tree(tmp_path, files, plan)
+    assert (tree / "tool/load.py").read_text() == loader.replace(
+        '"tool.plugins.basic"', '"tool.ext.basic"'
+    )
+    assert 'basic = "tool.ext.basic:Plugin"' in (tree / "pyproject.toml").read_text()
+    assert '[project.entry-points."tool.plugins"]' in (tree / "pyproject.toml").read_text()
