@@ -1,6 +1,7 @@
 """`hoc-migrate report PLAN`: the migration certificate, from a branch or the working tree.
 
-Exit 0 when the status is CLEAN or LOCKED (only accepted debt remains), 1 when FAILED.
+Exit 0 when the status is CLEAN, LOCKED (only accepted debt remains) or OPEN (the change
+verified; errors that predate it remain), 1 when FAILED.
 """
 
 from __future__ import annotations
@@ -47,7 +48,8 @@ def report_command(
 ) -> None:
     """Write the migration certificate; every number in it is measured on the result.
 
-    Exit 0: CLEAN or LOCKED (only accepted debt remains); 1: FAILED; 2: could not run."""
+    Exit 0: CLEAN, LOCKED (only accepted debt remains) or OPEN (verified, with errors that
+    predate the change); 1: FAILED; 2: could not run."""
     # Imported here so that other commands do not load libcst, git and the codemods.
     from hoc_migrate.adapters.output_files import output_target, write_output
     from hoc_migrate.adapters.repo_root import find_repo_root

@@ -1,8 +1,10 @@
 """The migration certificate (the form of the seed's "LOCK FINAL" document), from a run.
 
 STATUS: CLEAN when the scope has no error and no accepted debt; LOCKED (with documented
-technical debt) when only accepted debt remains; FAILED when an error is not covered by the
-plan's debt or a verification check failed.
+technical debt) when only accepted debt remains; OPEN when the change verified but errors it
+did not cause (they predate it) remain, not covered by debt; FAILED when a verification
+check failed (the change added an error, say) or debt expired. The verdict is apply's: a
+branch apply verified is never FAILED here.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from hoc_migrate.core.verification import AcceptedFinding, LayerCheck, under
 
 CLEAN = "CLEAN"
 LOCKED = "LOCKED (with documented technical debt)"
+OPEN = "OPEN (errors that predate the change remain)"
 FAILED = "FAILED"
 
 _KIND_TITLES = {
@@ -32,22 +35,29 @@ _KIND_TITLES = {
 
 def certificate_status(run: RunSummary) -> str:
     comparison = run.comparison
-    if comparison.unaccepted_errors or comparison.expired_debt or not run.verification.passed:
+    if comparison.expired_debt or not run.verification.passed:
         return FAILED
+    if comparison.unaccepted_errors:
+        return OPEN
     if comparison.accepted:
         return LOCKED
     return CLEAN
 
 
 def _status_reasons(run: RunSummary) -> list[str]:
-    reasons = (
-        [f"{plural(len(run.comparison.unaccepted_errors), 'error')} not covered by accepted debt"]
-        if run.comparison.unaccepted_errors
-        else []
-    )
-    reasons += [f"verification check failed: {c.name}" for c in run.verification.failures]
+    reasons = [f"verification check failed: {c.name}" for c in run.verification.failures]
     reasons += [f"expired debt entry: {e.path}" for e in run.comparison.expired_debt]
     return reasons
+
+
+def _open_reasons(run: RunSummary) -> list[str]:
+    errors = run.comparison.unaccepted_errors
+    if not errors:
+        return []
+    return [
+        f"{plural(len(errors), 'error')} not covered by accepted debt, none of them added by "
+        "the change (the verification found no new error):"
+    ] + [f"  - {f.rule} at {f.where()}: {cell(f.message)}" for f in errors[:20]]
 
 
 # -- file structure ----------------------------------------------------------------------
@@ -303,6 +313,8 @@ def render_certificate(run: RunSummary) -> str:
     reasons = _status_reasons(run)
     if reasons:
         out += ["", "Why the status is FAILED:", ""] + [f"- {r}" for r in reasons]
+    elif status == OPEN:
+        out += ["", "Why the status is OPEN:", ""] + [f"- {r}" for r in _open_reasons(run)]
     out += ["", "---", "", "## Technical Debt", ""]
     if comparison.accepted:
         out.append(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from hoc_migrate.core.certificate import CLEAN, FAILED, LOCKED, render_certificate
+from hoc_migrate.core.certificate import CLEAN, FAILED, LOCKED, OPEN, render_certificate
 from hoc_migrate.core.changes import ChangeKind, ChangeSet, FileChange
 from hoc_migrate.core.layers.findings import FileInfo, Finding
 from hoc_migrate.core.plan import DebtEntry, Plan, Step
@@ -127,8 +127,8 @@ def test_locked_when_only_accepted_debt_remains() -> None:
     assert "TECHNICAL_DEBT: 1 finding(s) in 1 file(s)" in text
 
 
-def test_failed_when_an_error_is_not_covered_or_a_check_failed() -> None:
-    assert status_line(render_certificate(run((SQL,)))) == f"STATUS: {FAILED}"
+def test_open_when_an_error_is_not_covered_failed_when_a_check_failed() -> None:
+    assert status_line(render_certificate(run((SQL,)))) == f"STATUS: {OPEN}"
     failed_check = CheckOutcome("command", CheckStatus.FAILED, "`pytest` failed (exit 1)")
     text = render_certificate(run((), checks=[failed_check]))
     assert status_line(text) == f"STATUS: {FAILED}"
