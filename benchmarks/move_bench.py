@@ -185,10 +185,14 @@ class TimedCodemods(LibcstCodemods):
         *,
         renames: Mapping[str, str],
         names: Sequence[str] | None = None,
+        relative: str = "keep",
+        protected: frozenset[str] = frozenset(),
     ) -> list[bytes]:
         start = time.perf_counter()
         try:
-            return super().rewrite_references_batch(files, renames=renames, names=names)
+            return super().rewrite_references_batch(
+                files, renames=renames, names=names, relative=relative, protected=protected
+            )
         finally:
             self.rewrite += time.perf_counter() - start
             self.candidates += len(files)
