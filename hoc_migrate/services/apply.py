@@ -45,6 +45,7 @@ from hoc_migrate.services.verify import (
     LayerChecker,
     VerifyInput,
     module_renames_of,
+    reference_prefilter,
     verify_static,
 )
 from hoc_migrate.services.verify_command import (
@@ -260,6 +261,7 @@ def _apply_in_worktree(
         tip_tree = repo.tree(tip)
         _check_result_committed(result, tip_tree)
         verifying = progress.stage("verifying (layer check, compile, imports)")
+        renames = _module_renames(result, migration.source_roots)
         verification = verify_static(
             VerifyInput(
                 plan=result.plan,
@@ -267,7 +269,10 @@ def _apply_in_worktree(
                 before=base_tree,
                 after=tip_tree,
                 changes=result.changes,
-                module_renames=_module_renames(result, migration.source_roots),
+                module_renames=renames,
+                may_reference=reference_prefilter(
+                    migration.codemods, result.changes, renames, migration.source_roots
+                ),
             ),
             checker,
             today=today,

@@ -175,18 +175,33 @@ def _catches_import_errors(handler: ast.ExceptHandler) -> bool:
     )
 
 
-def _required_imports(tree: ast.AST) -> Iterator[ast.Import | ast.ImportFrom]:
-    """Every import statement, except those in a `try` body that catches ImportError."""
-    optional: set[int] = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Try | ast.TryStar) and any(
-            _catches_import_errors(h) for h in node.handlers
-        ):
-            for stmt in node.body:
-                optional.update(id(n) for n in ast.walk(stmt))
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import | ast.ImportFrom) and id(node) not in optional:
-            yield node
+def _required_imports(tree: ast.Module) -> Iterator[ast.Import | ast.ImportFrom]:
+    """Every import statement, except those in a `try` body that catches ImportError.
+    (Statements only: an import is never inside an expression, so the far more numerous
+    expression nodes are not walked.)"""
+
+    def visit(statements: list[ast.stmt], optional: bool) -> Iterator[ast.Import | ast.ImportFrom]:
+        for stmt in statements:
+            if isinstance(stmt, ast.Import | ast.ImportFrom):
+                if not optional:
+                    yield stmt
+            elif isinstance(stmt, ast.Try | ast.TryStar):
+                catches = any(_catches_import_errors(h) for h in stmt.handlers)
+                yield from visit(stmt.body, optional or catches)
+                for handler in stmt.handlers:
+                    yield from visit(handler.body, optional)
+                yield from visit(stmt.orelse, optional)
+                yield from visit(stmt.finalbody, optional)
+            elif isinstance(stmt, ast.Match):
+                for case in stmt.cases:
+                    yield from visit(case.body, optional)
+            else:
+                for attr in ("body", "orelse", "finalbody"):
+                    block = getattr(stmt, attr, None)
+                    if isinstance(block, list):
+                        yield from visit(block, optional)
+
+    yield from visit(tree.body, False)
 
 
 def _defined_names(source: bytes) -> set[str] | None:

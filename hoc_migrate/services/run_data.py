@@ -30,6 +30,7 @@ from hoc_migrate.services.verify import (
     module_renames_of,
     not_run,
     plan_scope,
+    reference_prefilter,
     verify_static,
 )
 from hoc_migrate.services.verify_command import resolve_command, skipped_reason
@@ -76,7 +77,15 @@ def _summary(
     renames: dict[str, str] = module_renames_of(changes, migration.source_roots)
     for outcome in result.outcomes:
         renames.update(outcome.module_renames)
-    inp = VerifyInput(result.plan, migration.source_roots, before, after, changes, renames)
+    inp = VerifyInput(
+        result.plan,
+        migration.source_roots,
+        before,
+        after,
+        changes,
+        renames,
+        reference_prefilter(migration.codemods, changes, renames, migration.source_roots),
+    )
     verification = verify_static(inp, checker, today=today).with_check(command)
     comparison = verification.comparison
     if comparison is None:  # the plan turned the layer check off; a report still needs it

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from hoc_migrate.core.changes import ChangeKind, ChangeSet
-from hoc_migrate.core.modules import context_module, module_for_path, normalize_root
+from hoc_migrate.core.modules import context_module, follow, module_for_path, normalize_root
 from hoc_migrate.core.plan import Plan
 from hoc_migrate.core.verification import (
     CheckOutcome,
@@ -26,7 +26,7 @@ from hoc_migrate.core.verification import (
     expectation_problems,
     under,
 )
-from hoc_migrate.ports import TreeReader
+from hoc_migrate.ports import SourceCodemods, TreeReader
 from hoc_migrate.services.import_resolution import (
     ModuleIndex,
     UnresolvedImport,
@@ -62,6 +62,9 @@ class VerifyInput:
     after: TreeReader
     changes: ChangeSet
     module_renames: Mapping[str, str]
+    # Whether an unchanged file's text can refer to a module the change moved or deleted
+    # (the codemods' prefilter); default: it names one of their last segments.
+    may_reference: Callable[[bytes], bool] | None = None
 
 
 def plan_scope(plan: Plan, source_roots: Sequence[str]) -> tuple[str, ...]:
@@ -206,6 +209,32 @@ def _affected_names(changes: ChangeSet, source_roots: Sequence[str]) -> set[byte
     return names
 
 
+def reference_prefilter(
+    codemods: SourceCodemods,
+    changes: ChangeSet,
+    module_renames: Mapping[str, str],
+    source_roots: Sequence[str],
+) -> Callable[[bytes], bool]:
+    """`VerifyInput.may_reference` from the codemods' own prefilter: can a file's text refer
+    to a module the change moved, deleted or edited?"""
+    # A package's rename implies its modules': keep the shortest names (the prefilter looks
+    # for each name it is given, in every file).
+    watched = {
+        old: new
+        for old, new in module_renames.items()
+        if not any(
+            old.startswith(other + ".") and new == module_renames[other] + old[len(other) :]
+            for other in module_renames
+        )
+    }
+    for change in changes.changes:
+        if change.kind in (ChangeKind.DELETED, ChangeKind.MODIFIED):
+            module = module_for_path(change.old_path or change.path, source_roots)
+            if module and follow(module, watched) == module:
+                watched.setdefault(module, module)
+    return lambda data: codemods.may_reference(data, renames=watched)
+
+
 def _module_namer(tree: TreeReader, roots: Sequence[str]) -> Callable[[str], str | None]:
     return lambda path: context_module(path, roots, lambda f: tree.exists(f"{f}/__init__.py"))
 
@@ -218,11 +247,16 @@ def imports_outcome(inp: VerifyInput) -> CheckOutcome:
     project = top_level_names([inp.before, inp.after], roots)
     changed = {c.path for c in inp.changes.changes if c.kind is not ChangeKind.DELETED}
     names = _affected_names(inp.changes, roots)
+
+    def may_reference(data: bytes) -> bool:
+        return any(n in data for n in names)
+
+    refers = inp.may_reference or may_reference
     candidates = [
         path
         for path in inp.after.iter_files()
         if path.endswith((".py", ".pyi"))
-        and (path in changed or any(n in inp.after.read_bytes(path) for n in names))
+        and (path in changed or refers(inp.after.read_bytes(path)))
     ]
     after_index, before_index = ModuleIndex(inp.after, roots), ModuleIndex(inp.before, roots)
     after_name, before_name = _module_namer(inp.after, roots), _module_namer(inp.before, roots)
