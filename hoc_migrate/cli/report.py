@@ -26,7 +26,10 @@ def report_command(
     base: Annotated[
         str | None,
         typer.Option(
-            "--base", metavar="REV", help="The branch's base (default: recorded by apply)."
+            "--base",
+            metavar="REV",
+            help="The branch's base (default: recorded by apply); without --branch, the "
+            "commit the plan is computed from (default: HEAD).",
         ),
     ] = None,
     out: Annotated[

@@ -33,9 +33,23 @@ def certify(
 ) -> Certificate:
     root = find_repo_root(repo)
     if branch is None:
-        if (root / ".git").exists():  # the working tree need not be a git repository
+        # From the commit apply would start from, as dry-run does; the working tree only
+        # outside git or before the first commit.
+        if (root / ".git").exists():
             with GitRepo(root) as git_repo:
                 recover(git_repo, refuse_if_busy=False)
+                if git_repo.has_commits() or base is not None:
+                    commit = git_repo.resolve_commit(base or "HEAD")
+                    run = summarize_working_tree(
+                        plan_path,
+                        root,
+                        checker=checker,
+                        today=today,
+                        tree=git_repo.tree(commit),
+                        source=f"{base or 'HEAD'} {commit[:12]} (the plan computed in memory, "
+                        "not applied)",
+                    )
+                    return Certificate(run, certificate_status(run), render_certificate(run))
         run = summarize_working_tree(plan_path, root, checker=checker, today=today)
     else:
         with GitRepo(root) as git_repo:

@@ -192,9 +192,12 @@ def summarize_working_tree(
     *,
     checker: LayerChecker | None = None,
     today: dt.date | None = None,
+    tree: TreeReader | None = None,
+    source: str = "working tree (the plan computed in memory, not applied)",
 ) -> RunSummary:
-    """The plan computed in memory over the working tree (nothing applied)."""
-    migration = prepare_migration(plan_path, repo_root)
+    """The plan computed in memory over `tree` (default: the working tree), nothing
+    applied."""
+    migration = prepare_migration(plan_path, repo_root, tree=tree)
     result = compute(migration)
     command = not_run(COMMAND, "not run: no branch (apply runs it)")
     if resolve_command(result.plan.verify, result.tree) is None:
@@ -208,5 +211,5 @@ def summarize_working_tree(
         command=command,
         checker=checker,
         today=today or dt.date.today(),
-        source="working tree (the plan computed in memory, not applied)",
+        source=source,
     )

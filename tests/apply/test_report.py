@@ -93,3 +93,18 @@ def test_report_out_outside_the_repository_is_refused(shop: Path, tmp_path: Path
     assert result.exit_code == 2
     assert "outside the repository" in result.stderr
     assert not (tmp_path / "cert.md").exists()
+
+
+def test_report_without_a_branch_starts_from_head_as_apply_does(shop: Path) -> None:
+    plan = write_plan(shop, MOVE_RULES)
+    git(shop, "add", "-A")
+    git(shop, "commit", "-qm", "the plan")
+    head = git(shop, "rev-parse", "HEAD").strip()[:12]
+    # An uncommitted layer error: apply would not see it, so neither does report.
+    (shop / f"{D}/drivers/refund_service.py").write_text("# Layer: L6 — Drivers\nX = 1\n")
+
+    result = run("report", plan, "--repo", shop)
+
+    assert result.exit_code == 0, result.stderr
+    assert field(result.stdout, "STATUS") == "STATUS: CLEAN"
+    assert f"# Source: HEAD {head} (the plan computed in memory, not applied)" in result.stdout
