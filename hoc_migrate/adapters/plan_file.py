@@ -156,3 +156,16 @@ def load_plan(path: Path, display: str | None = None) -> Plan:
         raise PlanError(f"{file}: the plan is not UTF-8 text (byte {exc.start})") from None
     data, lines = load_plan_data(text, file)
     return parse_plan(data, lines, file)
+
+
+def plan_from_text(text: str, file: str) -> Plan:
+    """A plan from YAML text (format checked as a plan file's is)."""
+    data, lines = load_plan_data(text, file)
+    return parse_plan(data, lines, file)
+
+
+def dump_plan(data: dict[str, Any], comment: str = "") -> str:
+    """A plan as YAML (block style, keys in the order given), after `comment` lines."""
+    text = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=1000)
+    head = "".join(f"# {line}".rstrip() + "\n" for line in comment.splitlines())
+    return head + text

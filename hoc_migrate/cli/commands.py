@@ -8,3 +8,4 @@ from hoc_migrate.cli import plan as _plan  # noqa: F401
 from hoc_migrate.cli import pr as _pr  # noqa: F401
 from hoc_migrate.cli import report as _report  # noqa: F401
 from hoc_migrate.cli import setup as _setup  # noqa: F401
+from hoc_migrate.cli import suggest as _suggest  # noqa: F401

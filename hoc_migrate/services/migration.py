@@ -58,10 +58,15 @@ def _display(plan_path: Path) -> str:
 
 
 def prepare_migration(
-    plan_path: Path, repo: Path | None = None, *, tree: TreeReader | None = None
+    plan_path: Path,
+    repo: Path | None = None,
+    *,
+    tree: TreeReader | None = None,
+    plan: Plan | None = None,
 ) -> Migration:
-    """Load and validate the plan (format, then against the tree); raise listing every problem."""
-    plan = load_plan(plan_path, display=_display(plan_path))
+    """Load and validate the plan (format, then against the tree); raise listing every problem.
+    `plan`: already loaded (from `plan_path`'s text), so it is not read again."""
+    plan = plan if plan is not None else load_plan(plan_path, display=_display(plan_path))
     repo_root = find_repo_root(repo)
     config = load_layer_config(repo_root)
     disk = DiskTree(repo_root)
