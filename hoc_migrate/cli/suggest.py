@@ -98,17 +98,17 @@ def suggestion_lines(plan: SuggestedPlan, *, explain: bool) -> list[str]:
     then each finding left as debt with the reason."""
     suggestion = plan.suggestion
     steps = suggestion.proposals
-    answered = sum(len(p.answers) for p in steps)
-    lines = [
-        f"suggested from {plan.base}: {plural(len(steps), 'step')} answering {answered} of "
-        f"{plural(len(plan.findings), 'finding')}; "
-        f"{plural(len(plan.debt), 'debt entry', 'debt entries')} for the rest"
-    ]
     if plan.findings and not plan.text:
-        lines.append("no step can answer these findings; left as they are:")
+        lines = [f"no step can answer the findings of {plan.base}; left as they are:"]
         lines += [
             f"  {d.finding.rule} {d.finding.where()}: {d.reason}" for d in suggestion.deferrals
         ]
+        return lines
+    lines = [
+        f"suggested from {plan.base}: {plural(len(steps), 'step')} removing {plan.removed} of "
+        f"{plural(plan.errors, 'error')}; "
+        f"{plural(len(plan.debt), 'debt entry', 'debt entries')} for the rest"
+    ]
     if not explain:
         return lines
     for index, proposal in enumerate(steps, 1):

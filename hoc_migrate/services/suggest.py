@@ -48,6 +48,8 @@ class SuggestedPlan:
     before: CheckResult | None = None
     after: CheckResult | None = None
     debt: list[dict[str, Any]] = field(default_factory=list)  # the plan's debt entries
+    removed: int = 0  # errors of the scope the plan's result no longer has
+    errors: int = 0  # errors of the scope before
 
 
 def suggest_plan(
@@ -131,6 +133,7 @@ def _suggest(
         evidence = gather_evidence(tree, result, topology, roots)
     suggestion = suggest(evidence, config, topology)
     out = SuggestedPlan("", shown, list(evidence.findings), suggestion, before=result)
+    out.errors = len(result.errors())
     if not evidence.findings:
         return out
     name = f"suggested-{domain or audience or 'fixes'}"
@@ -151,13 +154,18 @@ def _plan_scope(scope: Sequence[str], proposals: Sequence[Proposal]) -> list[str
 
 
 def _render(
-    name: str, scope: Sequence[str], suggestion: Suggestion, debt: list[dict[str, Any]], shown: str
+    name: str,
+    scope: Sequence[str],
+    suggestion: Suggestion,
+    debt: list[dict[str, Any]],
+    shown: str,
+    removed: int = 0,
 ) -> str:
     comment = (
         f"Suggested by `hoc-migrate plan suggest` from {shown}: a starting point to review\n"
         "and edit (every step says why; `plan explain` shows its evidence), then dry-run."
     )
-    return dump_plan(plan_data(name, scope, suggestion.proposals, debt), comment)
+    return dump_plan(plan_data(name, scope, suggestion.proposals, debt, removed), comment)
 
 
 def _settle(
@@ -208,7 +216,9 @@ def _settle(
         debt = debt_entries(after, suggestion, file_renames)
         out.after = after
         out.debt = debt
-        out.text = _render(name, plan_scope, suggestion, debt, out.base)
+        out.removed = sum(1 for f in diff.removed if f.is_error and f.is_active)
+        out.errors = len(before.errors())
+        out.text = _render(name, plan_scope, suggestion, debt, out.base, out.removed)
         plan_from_text(out.text, SUGGESTED_FILE)  # what is offered is a valid plan
         return
     out.text = ""

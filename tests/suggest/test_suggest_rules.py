@@ -245,7 +245,7 @@ def test_findings_no_step_can_answer_exit_1_with_their_reasons(
     result, plan = suggest(repo)
     assert result.exit_code == 1
     assert plan is None  # no plan: a plan needs a step
-    assert "no step can answer these findings" in result.stderr
+    assert "no step can answer the findings" in result.stderr
     assert "cannot split Flags.refresh" in result.stderr
 
 

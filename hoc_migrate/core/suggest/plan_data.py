@@ -10,14 +10,18 @@ from hoc_migrate.core.suggest.model import Proposal
 
 
 def plan_data(
-    name: str, scope: Sequence[str], proposals: Sequence[Proposal], debt: list[dict[str, Any]]
+    name: str,
+    scope: Sequence[str],
+    proposals: Sequence[Proposal],
+    debt: list[dict[str, Any]],
+    removed: int = 0,
 ) -> dict[str, Any]:
-    answered = sum(len(p.answers) for p in proposals)
+    """`removed`: the errors the steps remove (measured on their result)."""
     data: dict[str, Any] = {
         "name": name,
         "description": (
-            f"Suggested from the layer check: {plural(len(proposals), 'step')} answering "
-            f"{plural(answered, 'finding')}; {plural(len(debt), 'debt entry', 'debt entries')} "
+            f"Suggested from the layer check: {plural(len(proposals), 'step')} removing "
+            f"{plural(removed, 'error')}; {plural(len(debt), 'debt entry', 'debt entries')} "
             "for what the steps leave, each with its reason."
         ),
         "scope": list(scope),
