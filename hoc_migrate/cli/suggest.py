@@ -80,11 +80,11 @@ def suggest_command(
         )
         if plan.text and target is not None:
             write_output(target, root, plan.text.encode("utf-8"))
+    if not plan.text and not any(f.is_error for f in plan.findings):
+        info("nothing to suggest: no error to answer")
+        raise typer.Exit(0)
     for line in suggestion_lines(plan, explain=explain):
         stderr.print(line, markup=False, highlight=False)
-    if not plan.findings:
-        info("nothing to suggest: no finding to answer")
-        raise typer.Exit(0)
     if not plan.text:
         raise typer.Exit(1)
     if target is None:
@@ -98,7 +98,7 @@ def suggestion_lines(plan: SuggestedPlan, *, explain: bool) -> list[str]:
     then each finding left as debt with the reason."""
     suggestion = plan.suggestion
     steps = suggestion.proposals
-    if plan.findings and not plan.text:
+    if not plan.text:
         lines = [f"no step can answer the findings of {plan.base}; left as they are:"]
         lines += [
             f"  {d.finding.rule} {d.finding.where()}: {d.reason}" for d in suggestion.deferrals

@@ -184,10 +184,10 @@ def _settle(
             break
         plan_scope = _plan_scope(scope, suggestion.proposals)
         text = _render(name, plan_scope, suggestion, [], out.base)
-        migration = prepare_migration(
-            Path(SUGGESTED_FILE), root, tree=tree, plan=plan_from_text(text, SUGGESTED_FILE)
-        )
         try:
+            migration = prepare_migration(
+                Path(SUGGESTED_FILE), root, tree=tree, plan=plan_from_text(text, SUGGESTED_FILE)
+            )
             result = compute(migration)
         except HocMigrateError as exc:
             index = _failed_step(exc, suggestion)

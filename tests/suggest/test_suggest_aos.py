@@ -112,14 +112,17 @@ def test_explain_gives_each_step_its_findings_and_evidence(
     assert "left as debt (" in err
 
 
-def test_the_suggested_plan_validates_and_applies_verified(aos: Path) -> None:
+@pytest.fixture(scope="module")
+def applied(aos: Path) -> Result:
+    """The suggested plan written to a file, validated and applied (once per worker)."""
     plan = aos / "suggested.yaml"
     written = run("plan", "suggest", "--domain", "integrations", "-o", plan, "--repo", aos)
     assert written.exit_code == 0, written.stderr
     assert run("plan", "validate", plan, "--repo", aos).exit_code == 0
+    return run("apply", plan, "--branch", "suggested", "--repo", aos)
 
-    applied = run("apply", plan, "--branch", "suggested", "--repo", aos)
 
+def test_the_suggested_plan_validates_and_applies_verified(aos: Path, applied: Result) -> None:
     assert applied.exit_code == 0, applied.stderr
     assert "verification passed" in applied.stderr
     out = applied.stdout + applied.stderr
@@ -133,3 +136,19 @@ def test_the_suggested_plan_validates_and_applies_verified(aos: Path) -> None:
     assert "PASSED   command" in out
     # The user's checkout is untouched: the suggestion and apply wrote only the plan file.
     assert git(aos, "status", "--porcelain").strip() == "?? suggested.yaml"
+
+
+def test_a_second_suggestion_on_the_applied_branch_proposes_nothing_new(
+    aos: Path, applied: Result
+) -> None:
+    assert applied.exit_code == 0, applied.stderr
+    again = run("plan", "suggest", "--domain", "integrations", "--base", "suggested", "--repo", aos)
+    # What is left is what the first suggestion deferred, for the same reasons.
+    assert again.exit_code == 1
+    assert again.stdout == ""
+    assert "no step can answer the findings of suggested" in again.stderr
+    assert "Deferred: the HOC tree does not define them yet" in again.stderr
+    # The MCP registry stays in its cross-domain home (its L6 header is only a warning there).
+    home = run("plan", "suggest", f"{aos}/{MCP}", "--base", "suggested", "--repo", aos)
+    assert home.exit_code == 0
+    assert "nothing to suggest: no error to answer" in home.stderr

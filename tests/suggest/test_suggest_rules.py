@@ -254,5 +254,33 @@ def test_a_clean_tree_gets_no_plan(repo_factory: RepoFactory) -> None:
     result, plan = suggest(repo, "-o", str(repo / "plan.yaml"))
     assert result.exit_code == 0
     assert plan is None
-    assert "nothing to suggest" in result.stderr
+    assert "nothing to suggest: no error to answer" in result.stderr
     assert not (repo / "plan.yaml").exists()
+
+
+def test_a_step_that_would_add_an_error_is_dropped_and_its_finding_is_debt(
+    repo_factory: RepoFactory,
+) -> None:
+    # No database work, so an engine's name in engines/; but as L5 its import of the L7
+    # models would be a new LAYER_BOUNDARY error: the rename is not offered.
+    logic_on_models = (
+        DRIVER_HEADER + "from app.models.order import OrderRow\n\n\n"
+        "def label(row: OrderRow) -> str:\n    return f'#{row.id}'\n"
+    )
+    repo = repo_factory(
+        {
+            **BASE,
+            f"{D}/drivers/__init__.py": "# Layer: L4 — Runtime\n",
+            "backend/app/models/__init__.py": "",
+            "backend/app/models/order.py": "class OrderRow:\n    id = 1\n",
+            f"{D}/drivers/label_service.py": logic_on_models,
+        }
+    )
+    result, plan = suggest(repo)
+    assert result.exit_code == 0, result.stderr
+    assert only_step(plan)[0] == "fix_header"
+    assert plan is not None
+    (debt,) = plan["debt"]
+    assert (debt["path"], debt["rules"]) == (f"{D}/drivers/label_service.py", ["BANNED_NAMING"])
+    assert debt["reason"].startswith("Deferred: the step would add LAYER_BOUNDARY at ")
+    applies_with_no_error_left(repo, plan, left=1)

@@ -53,6 +53,13 @@ def _mcp_folder(s: Suggester) -> str | None:
     return None
 
 
+def in_mcp_home(s: Suggester, path: str) -> bool:
+    """A module about MCP servers already in the topology's MCP folder (where this
+    suggestion itself puts one): it stays there."""
+    home = _mcp_folder(s)
+    return bool(home) and f"/{home}/" in path and bool(_mcp_evidence(s, path))
+
+
 def audience_remedy(s: Suggester, finding: Finding) -> None:
     path = finding.file
     location = s.topology.locate(path)

@@ -3,8 +3,6 @@ folder that holds its layer folder: a domain, or a sub-domain like `vault/`), an
 
 from __future__ import annotations
 
-import re
-
 from hoc_migrate.core.layers.topology import Topology
 from hoc_migrate.core.module_shape import DRIVER, ENGINE, SCHEMA
 from hoc_migrate.core.paths import parent
@@ -18,13 +16,13 @@ KIND_FOLDERS = {
 #: The suffix a file of each kind is named with (the HOC naming rule); a schema keeps its name.
 KIND_SUFFIX = {ENGINE: "_engine", DRIVER: "_driver", SCHEMA: ""}
 _ROLE_SUFFIXES = ("_service", "_engine", "_driver")
-_GENERATION_PREFIX = re.compile(r"^L\d_")
 
 
 class Placement:
     def __init__(self, topology: Topology, folders: frozenset[str]) -> None:
         self.topology = topology
         self.folders = folders
+        self._numbered: bool | None = None
 
     def unit(self, path: str) -> str | None:
         """The folder holding the file's layer folder (`.../integrations` for
@@ -42,8 +40,20 @@ class Placement:
         for name in names:
             if f"{unit}/{name}" in self.folders:
                 return f"{unit}/{name}"
-        own = path.rsplit("/", 2)[-2] if path.count("/") >= 1 else ""
-        return f"{unit}/{names[1] if _GENERATION_PREFIX.match(own) else names[0]}"
+        return f"{unit}/{names[1] if self.numbered_style else names[0]}"
+
+    @property
+    def numbered_style(self) -> bool:
+        """Whether the tree names its layer folders `L5_engines/` (the second HOC generation)
+        more often than `engines/`."""
+        if self._numbered is None:
+            numbered = plain = 0
+            for folder in self.folders:
+                last = folder.rsplit("/", 1)[-1]
+                numbered += last in (KIND_FOLDERS[k][1] for k in KIND_FOLDERS)
+                plain += last in (KIND_FOLDERS[k][0] for k in KIND_FOLDERS)
+            self._numbered = numbered > plain
+        return self._numbered
 
     def kind_layer(self, path: str, kind: str) -> str | None:
         """The layer the kind's folder has in the topology (a driver folder: L6)."""

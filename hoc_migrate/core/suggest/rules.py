@@ -13,7 +13,7 @@ from hoc_migrate.core.layers.topology import Topology
 from hoc_migrate.core.module_shape import DRIVER, ENGINE, SCHEMA, ModuleShape, content_kind
 from hoc_migrate.core.modules import module_for_path
 from hoc_migrate.core.paths import parent
-from hoc_migrate.core.suggest.audience import audience_remedy
+from hoc_migrate.core.suggest.audience import audience_remedy, in_mcp_home
 from hoc_migrate.core.suggest.model import (
     HEADERS,
     IMPORTS,
@@ -128,6 +128,8 @@ class Suggester:
             }
             self.propose(Proposal("fix_header", step, [finding], evidence, HEADERS, path))
             return None
+        if in_mcp_home(self, path):
+            return None  # MCP code in its cross-domain home, whatever layer its header says
         database = self.database_work(path)
         kind = content_kind(self.shape(path), bool(database))
         evidence.append(f"content: {self.shape(path).describe()}")
