@@ -70,7 +70,8 @@ class ModuleShape:
             plural(len(self.functions), "function"),
         ]
         return (
-            f"{', '.join(parts)}; {plural(self.data_members, 'field')} and members against "
+            f"{', '.join(parts)}; "
+            f"{plural(self.data_members, 'field or member', 'fields and members')} against "
             f"{plural(self.logic_statements, 'statement')} of logic"
         )
 
