@@ -194,9 +194,10 @@ class Suggester:
         if parent(path) == engine_folder and self.banned(path) is None:
             engine = path  # an engine already: it stays, the driver part leaves
         driver = f"{driver_folder}/{stem(path)}_driver.py"
-        if not self.free(driver) or (engine != path and not self.free(engine)):
+        taken = [p for p in (driver, engine) if p != path and not self.free(p)]
+        if taken:
             for finding in answers:
-                self.defer(finding, f"{driver} or {engine} exists already: split by hand")
+                self.defer(finding, f"{taken[0]} exists already: split by hand")
             return
         step: dict[str, object] = {"path": path, "driver": driver}
         if engine != path:
