@@ -83,8 +83,12 @@ def suggest_command(
     if not plan.text and not any(f.is_error for f in plan.findings):
         info("nothing to suggest: no error to answer")
         raise typer.Exit(0)
-    for line in suggestion_lines(plan, explain=explain):
-        stderr.print(line, markup=False, highlight=False)
+    lines = suggestion_lines(plan, explain=explain)
+    if plan.text and not explain:
+        info(lines[0])  # the summary: -q leaves only the plan
+    else:
+        for line in lines:
+            stderr.print(line, markup=False, highlight=False)
     if not plan.text:
         raise typer.Exit(1)
     if target is None:
