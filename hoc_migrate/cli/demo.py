@@ -53,10 +53,11 @@ def demo_command(
             stdout.print(f"  PR patches and PR.md: {stage.pr_dir}", markup=False)
         if stage.certificate is not None:
             stdout.print(f"  certificate ({stage.status}): {stage.certificate}", markup=False)
-    stdout.print(
-        f"\ntry: cd {result.repo} && git log --oneline --stat main..{result.stages[-1].branch}"
-        if result.stages
-        else "",
-        markup=False,
-    )
+    if result.stages:
+        stdout.print(
+            f"\ntry: cd {result.repo} && git log --oneline --stat main..{result.stages[-1].branch}"
+            "\n     hoc-migrate plan suggest --domain integrations --base main --explain"
+            "  (the plan the findings suggest, before Phase 2.5)",
+            markup=False,
+        )
     raise typer.Exit(0 if result.ok else 1)
