@@ -191,8 +191,11 @@ def file_place(
     moved_from: str | None,
     relative: str = "keep",
     protected: frozenset[str] = frozenset(),
+    was_package: bool | None = None,
 ) -> FilePlace:
-    """`module` is the file's dotted name; for the moved file it may be the old or new name."""
+    """`module` is the file's dotted name; for the moved file it may be the old or new name.
+    `is_package`: the file is a package's `__init__.py`; `was_package`: it was one where it
+    was moved from (None: the same), as a module moved to `pkg/__init__.py` was not."""
     if relative not in RELATIVE_POLICIES:
         raise ValueError(f"relative import policy {relative!r} is not one of {RELATIVE_POLICIES}")
     if not module:
@@ -204,7 +207,7 @@ def file_place(
     if module == moved_from:
         new_module = renames.apply(moved_from) or moved_from
     return FilePlace(
-        package_of(moved_from, is_package),
+        package_of(moved_from, is_package if was_package is None else was_package),
         package_of(new_module, is_package),
         relative,
         protected,

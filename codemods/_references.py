@@ -123,16 +123,20 @@ def relative_imports_change(
     is_package: bool,
     renames: Mapping[str, str],
     relative: str = "keep",
+    was_package: bool | None = None,
 ) -> bool:
     """Whether moving a file from `old_module` to `new_module` changes any of its relative
     imports (their target moved, or they are written differently from the new place);
     False means the rewriter would leave every one of them as it is. A text scan: an import
-    it cannot read (split by a backslash, say) answers True."""
+    it cannot read (split by a backslash, say) answers True. `is_package`: the file is a
+    package's `__init__.py` at the new place; `was_package`: at the old one (None: the
+    same)."""
     readable = _RELATIVE_FROM.findall(source)
     if len(readable) != len(_ANY_RELATIVE.findall(source)):
         return True
     rename = Renames(renames)
-    old_place = file_place(old_module, is_package, rename, None, relative)
+    was = is_package if was_package is None else was_package
+    old_place = file_place(old_module, was, rename, None, relative)
     new_place = file_place(new_module, is_package, rename, None, relative)
     for dots, name in set(readable):
         target = resolve_relative(old_place.old_package or "", len(dots), name or None)
@@ -155,12 +159,14 @@ def rewrite_module_references(
     warnings: list[str] | None = None,
     relative: str = "keep",
     protected: frozenset[str] = frozenset(),
+    was_package: bool | None = None,
 ) -> str:
     """The file's source with every reference to `renames` (old -> new) rewritten.
 
     `module` is the file's dotted name (`is_package` for an `__init__.py`). `moved_from`
     is the file's old dotted name when the file itself is moved: its own relative imports
-    are then re-based from the old package to the new one. `names` restricts the rewrite
+    are then re-based from the old package to the new one (`was_package`: it was a
+    package's `__init__.py` there; None: as it is now). `names` restricts the rewrite
     to those definitions of each old module (`from A import X` -> `from B import X`).
     Returns `source` itself when nothing changes; raises `libcst.ParserSyntaxError` when
     the source does not parse. References left alone on purpose (a name bound to several
@@ -192,6 +198,7 @@ def rewrite_module_references(
         warnings=warnings,
         relative=relative,
         protected=protected,
+        was_package=was_package,
     )
 
 
@@ -206,11 +213,14 @@ def _rewrite_with_libcst(
     warnings: list[str] | None = None,
     relative: str = "keep",
     protected: frozenset[str] = frozenset(),
+    was_package: bool | None = None,
 ) -> str:
     """`rewrite_module_references` through LibCST only (the reference the fast path
     must equal)."""
     tree = cst.parse_module(source)
-    place = file_place(module, is_package, Renames(renames), moved_from, relative, protected)
+    place = file_place(
+        module, is_package, Renames(renames), moved_from, relative, protected, was_package
+    )
     new_tree, found = rewrite_tree(tree, Renames(renames, names), place)
     if warnings is not None:
         warnings.extend(found)
@@ -224,7 +234,7 @@ def rewrite_tree(
     tree: cst.Module, renames: Renames, place: FilePlace
 ) -> tuple[cst.Module, list[str]]:
     """The rewritten tree (the same object when nothing changed) and warnings."""
-    if not renames:
+    if not renames and not place.moved:  # a module moved to `pkg/__init__.py` of its name
         return tree, []
     scan = ImportScan(place.old_package, tree)
     rewriter = Rewriter(tree, renames, place, scan)

@@ -106,6 +106,9 @@ class ReferenceFile:
     module: str
     is_package: bool
     moved_from: str | None = None  # the file's old module, when this step moved it
+    # Whether it was a package's `__init__.py` there (None: as it is now): a module moved
+    # to `pkg/__init__.py` re-bases its relative imports from its old package to `pkg`.
+    was_package: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -194,6 +197,7 @@ class SourceCodemods(Protocol):
         moved_from: str | None = None,
         relative: str = "keep",
         protected: frozenset[str] = frozenset(),
+        was_package: bool | None = None,
     ) -> bytes: ...
 
     def relative_imports_change(
@@ -205,9 +209,11 @@ class SourceCodemods(Protocol):
         is_package: bool,
         renames: Mapping[str, str],
         relative: str = "keep",
+        was_package: bool | None = None,
     ) -> bool:
         """Whether a file moved from `old_module` to `new_module` needs its relative imports
-        rewritten (True when unsure)."""
+        rewritten (True when unsure); `was_package`: it was a package's `__init__.py` at the
+        old place (None: as it is now)."""
         ...
 
     def rewrite_references_batch(
@@ -232,11 +238,13 @@ class SourceCodemods(Protocol):
         modules: Mapping[str, str],
         files: Mapping[str, str],
         new_packages: Sequence[str] = (),
+        gone_packages: Sequence[str] = (),
     ) -> bytes:
         """A configuration file (CONFIG_FILE_NAMES) with the references whose meaning is
         known (entry points, coverage sources, mypy overrides, ...) following `modules`
         (old -> new dotted names) and `files` (old -> new paths); explicit `packages` lists
-        gain `new_packages` (created by the step) where they list the parent."""
+        gain `new_packages` (created by the step) where they list the parent, and lose
+        `gone_packages` (names the step left no package at)."""
         ...
 
     def rewrite_docs(self, source: bytes, *, renames: Mapping[str, str]) -> bytes:

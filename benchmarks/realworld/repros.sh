@@ -188,6 +188,35 @@ EOF
   echo "EXPECTED: All checks passed (ruff before the move: clean)"
 }
 
+case_localfolder() {
+  say "ruff's known-local-folder names the package (pluggy): its imports sort with the relative ones"
+  new_repo localfolder
+  printf '[tool.ruff.lint]\nselect = ["I"]\n[tool.ruff.lint.isort]\nforce-sort-within-sections = true\nknown-local-folder = ["pkg"]\n' | file pyproject.toml
+  printf 'from .a import x\nfrom .b import y\nfrom pkg.c import z\n\nprint(x, y, z)\n' | file pkg/__init__.py
+  echo 'x = 1' | file pkg/a.py
+  echo 'y = 2' | file pkg/b.py
+  echo 'z = 3' | file pkg/c.py
+  printf 'name: r\nsource_roots: ["."]\nsteps:\n  - move: {from: pkg/a.py, to: pkg/z/a.py}\n' | file plan.yaml
+  commit; "$hoc" dry-run plan.yaml 2>/dev/null > d.diff; git apply d.diff
+  "$(dirname "$hoc")/ruff" check --no-cache --output-format concise . 2>&1 | grep -E "^pkg|Found|All checks"
+  echo "EXPECTED: All checks passed (ruff before the move: clean)"
+}
+
+case_init() {
+  say "a module moved to a new package's __init__.py (pluggy's _hooks.py as a package)"
+  new_repo init
+  printf '[options]\npackages =\n    pkg\npackage_dir =\n    =src\n' | file setup.cfg
+  file src/pkg/__init__.py </dev/null
+  echo 'class Result: ...' | file src/pkg/_result.py
+  printf 'from ._result import Result\n\n\nclass HookImpl:\n    result = Result\n' | file src/pkg/_hooks.py
+  printf 'name: r\nsteps:\n  - move: {from: src/pkg/_hooks.py, to: src/pkg/_hookspace/__init__.py}\n' | file plan.yaml
+  commit; "$hoc" dry-run plan.yaml 2>/dev/null | grep -E '^(rename|similarity|[-+][^-+])'
+  printf 'name: r\nsteps:\n  - move: {from: src/pkg/_hooks.py, to: src/pkg/_hooks/__init__.py}\n' > plan.yaml
+  "$hoc" dry-run plan.yaml 2>/dev/null | grep -E '^(rename|similarity|[-+][^-+])'
+  echo "EXPECTED: both times the module's code kept (no 'The pkg._hookspace package.' stub),"
+  echo "          'from ._result' re-based to 'from .._result', the new package added to setup.cfg"
+}
+
 cases=("$@")
-[ ${#cases[@]} -eq 0 ] && cases=(roots outside lying packaging strings shim mode lint)
+[ ${#cases[@]} -eq 0 ] && cases=(roots outside lying packaging strings shim mode lint localfolder init)
 for name in "${cases[@]}"; do "case_$name"; done

@@ -93,6 +93,7 @@ class LibcstCodemods:
         moved_from: str | None = None,
         relative: str = "keep",
         protected: frozenset[str] = frozenset(),
+        was_package: bool | None = None,
     ) -> bytes:
         with _reported(path):
             text, encoding = decode_source(source)
@@ -105,6 +106,7 @@ class LibcstCodemods:
                 moved_from=moved_from,
                 relative=relative,
                 protected=protected,
+                was_package=was_package,
             )
             return source if result == text else encode_source(result, encoding)
 
@@ -117,6 +119,7 @@ class LibcstCodemods:
         is_package: bool,
         renames: Mapping[str, str],
         relative: str = "keep",
+        was_package: bool | None = None,
     ) -> bool:
         if b"from" not in source:
             return False
@@ -131,6 +134,7 @@ class LibcstCodemods:
             is_package=is_package,
             renames=renames,
             relative=relative,
+            was_package=was_package,
         )
 
     def rewrite_references_batch(
@@ -192,6 +196,7 @@ class LibcstCodemods:
             moved_from=file.moved_from,
             relative=relative,
             protected=protected,
+            was_package=file.was_package,
         )
 
     def rewrite_config(
@@ -202,8 +207,10 @@ class LibcstCodemods:
         modules: Mapping[str, str],
         files: Mapping[str, str],
         new_packages: Sequence[str] = (),
+        gone_packages: Sequence[str] = (),
     ) -> bytes:
-        return rewrite_config(path, source, ConfigRenames(modules, files, tuple(new_packages)))
+        renames = ConfigRenames(modules, files, tuple(new_packages), tuple(gone_packages))
+        return rewrite_config(path, source, renames)
 
     def rewrite_docs(self, source: bytes, *, renames: Mapping[str, str]) -> bytes:
         try:

@@ -69,7 +69,10 @@ class ProjectStyle:
     ) -> None:
         self.style = style
         self.root = repo_root
-        self._first_party = sorted({*style.first_party, *packages})
+        # The project's packages are first-party unless its configuration says otherwise
+        # (pluggy's `known-local-folder = ["pluggy"]` sorts them with relative imports).
+        owned = (p for p in packages if style.is_first_party(p))
+        self._first_party = sorted({*style.first_party, *owned})
         self._jobs = jobs
         self._ruff = _find_tool("ruff") if "ruff" in (style.sorter, style.formatter) else None
         self._black = _find_tool("black") if style.formatter == "black" else None

@@ -80,3 +80,29 @@ def ancestors(path: str) -> list[str]:
     """'a/b/c.py' -> ['a', 'a/b'] (folders, outermost first)."""
     parts = path.split("/")[:-1]
     return ["/".join(parts[: i + 1]) for i in range(len(parts))]
+
+
+def is_package_init(path: str) -> bool:
+    """'pkg/__init__.py' (or its stub): the file that makes its folder a package."""
+    return path.rpartition("/")[2] in ("__init__.py", "__init__.pyi")
+
+
+def init_move_problem(init: str, files: Iterable[str]) -> str | None:
+    """Why a package's `__init__.py` cannot be moved on its own: moving it renames the
+    package, and the other modules of its folder would stay behind under the old name.
+    None when the folder holds no other module."""
+    folder = parent(init)
+    others = sorted(
+        f
+        for f in files
+        if f.startswith(folder + "/")
+        and f.endswith((".py", ".pyi"))
+        and f not in (init, init + "i")
+    )
+    if not others:
+        return None
+    more = ", ..." if len(others) > 1 else ""
+    return (
+        f"{init} makes {folder} a package, which holds other modules too ({others[0]}{more}): "
+        f"move the folder {folder}, or move those modules first"
+    )

@@ -10,6 +10,7 @@ did not ask for.
 from __future__ import annotations
 
 import configparser
+import fnmatch
 import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -40,6 +41,14 @@ class ImportStyle:
     # ruff's `known-first-party`, as configured (the sorter adds the project's own packages:
     # a package a plan creates does not exist on disk, and ruff would call it third-party).
     first_party: tuple[str, ...] = ()
+    # The modules ruff's configuration puts in another section (`known-local-folder`,
+    # `known-third-party`, ...): the project's own packages named there keep that section.
+    other_sections: tuple[str, ...] = ()
+
+    def is_first_party(self, package: str) -> bool:
+        """Whether the sorter may call the project's `package` first-party: the
+        configuration puts it in no other section (its patterns are globs, as ruff's)."""
+        return not any(fnmatch.fnmatchcase(package, known) for known in self.other_sections)
 
     def describe(self) -> list[str]:
         return list(self.reasons) or ["no import style configured: imports are edited in place"]
@@ -138,7 +147,8 @@ def detect_style(read: Callable[[str], bytes | None]) -> ImportStyle:
     formatter = None
     if ruff_file and (isinstance(ruff.get("format"), Mapping) or "ruff-format" in precommit):
         formatter = "ruff"
-        reasons.append(f"files formatted with ruff format ({ruff_file})")
+        where = ruff_file if isinstance(ruff.get("format"), Mapping) else ".pre-commit-config.yaml"
+        reasons.append(f"files formatted with ruff format ({where})")
     elif isinstance(_get(pyproject, "tool", "black"), Mapping) or "psf/black" in precommit:
         formatter = "black"
         reasons.append("files formatted with black")
@@ -155,7 +165,30 @@ def detect_style(read: Callable[[str], bytes | None]) -> ImportStyle:
         )
     known = _ruff_setting(ruff, "isort", "known-first-party") if ruff_file else None
     first_party = tuple(str(k) for k in known) if isinstance(known, list) else ()
-    return ImportStyle(sorter, formatter, line_length, relative, tuple(reasons), first_party)
+    other: list[str] = []
+    for key in _OTHER_SECTIONS if ruff_file else ():
+        value = _ruff_setting(ruff, "isort", key)
+        other += [str(k) for k in value] if isinstance(value, list) else []
+    sections = _ruff_setting(ruff, "isort", "sections") if ruff_file else None
+    if isinstance(sections, Mapping):  # custom sections: {name = [modules]}
+        other += [str(k) for v in sections.values() if isinstance(v, list) for k in v]
+    return ImportStyle(
+        sorter,
+        formatter,
+        line_length,
+        relative,
+        tuple(reasons),
+        first_party,
+        tuple(other),
+    )
+
+
+#: ruff's isort settings that put modules in a section other than first-party.
+_OTHER_SECTIONS = (
+    "known-local-folder",
+    "known-third-party",
+    "extra-standard-library",
+)
 
 
 def _flake8_sections(*parsers: configparser.ConfigParser) -> list[configparser.SectionProxy]:

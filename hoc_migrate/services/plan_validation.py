@@ -12,7 +12,15 @@ from typing import Protocol, runtime_checkable
 
 from hoc_migrate.core.errors import PlanError, Problem
 from hoc_migrate.core.modules import module_for_path, normalize_root
-from hoc_migrate.core.paths import ancestors, clean, is_glob, match_glob, path_problem
+from hoc_migrate.core.paths import (
+    ancestors,
+    clean,
+    init_move_problem,
+    is_glob,
+    is_package_init,
+    match_glob,
+    path_problem,
+)
 from hoc_migrate.core.plan import Plan, Step, final_location
 from hoc_migrate.ports import TreeReader
 from hoc_migrate.services.plan_layers import LayerView, header_problems, rewrite_target_problems
@@ -242,6 +250,9 @@ def _check_move(
         return
     if is_file and (not src.endswith(".py") or not dst.endswith(".py")):
         report(step, "a file move goes from a .py file to a .py file")
+        return
+    if is_file and is_package_init(src) and (why := init_move_problem(src, files.files)):
+        report(step, why)
         return
     if is_dir and (dst + "/").startswith(src + "/"):
         report(step, f"cannot move the package {src} into itself")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -129,16 +129,23 @@ class PlanContext:
         modules: Mapping[str, str],
         files: Mapping[str, str] | None = None,
         new_packages: Sequence[str] = (),
+        gone_packages: Sequence[str] = (),
     ) -> list[str]:
         """Follow the moves in packaging and tool configuration (entry points, coverage
-        sources, mypy overrides, ...); returns the files changed."""
+        sources, mypy overrides, ...); returns the files changed. Explicit package lists
+        gain `new_packages` and lose `gone_packages`."""
         changed = []
         for path in self.tree.iter_files():
             if path.rpartition("/")[2] not in CONFIG_FILE_NAMES:
                 continue
             source = self.tree.read_bytes(path)
             result = self.codemods.rewrite_config(
-                path, source, modules=modules, files=files or {}, new_packages=new_packages
+                path,
+                source,
+                modules=modules,
+                files=files or {},
+                new_packages=new_packages,
+                gone_packages=gone_packages,
             )
             if result != source:
                 self.tree.write(path, result)
@@ -165,12 +172,14 @@ class PlanContext:
         *,
         names: Sequence[str] | None = None,
         moved: Mapping[str, str] | None = None,
+        moved_inits: Collection[str] = (),
         skip: Sequence[str] = (),
     ) -> list[str]:
         """Rewrite every reference to `renames` in the tree; returns the files changed.
 
         `moved` maps a file's new path to its old module name, for files this step moved
-        (their own relative imports must be re-based even when they mention nothing)."""
+        (their own relative imports must be re-based even when they mention nothing);
+        `moved_inits`: those of them that were a package's `__init__.py` before."""
         moved = moved or {}
         files: list[ReferenceFile] = []
         for path in self.python_files():
@@ -180,6 +189,7 @@ class PlanContext:
             mentions = self.codemods.may_reference(source, renames=renames)
             is_package = path.endswith(("/__init__.py", "/__init__.pyi"))
             moved_from = moved.get(path)
+            was_package = None if moved_from is None else path in moved_inits
             # A moved file's relative imports need re-basing only where the move changes
             # them: those of a package moved whole stay as they are.
             new_module = self.context_module_of(path) if moved_from is not None else None
@@ -193,6 +203,7 @@ class PlanContext:
                     is_package=is_package,
                     renames=renames,
                     relative=self.style.relative_imports,
+                    was_package=was_package,
                 )
             ):
                 moved_from = None
@@ -201,7 +212,7 @@ class PlanContext:
             module = self.context_module_of(path)  # after the prefilter: costs more than a read
             if module is None:
                 continue
-            files.append(ReferenceFile(path, source, module, is_package, moved_from))
+            files.append(ReferenceFile(path, source, module, is_package, moved_from, was_package))
         # In path order, so that a parse error names the first broken file.
         rewriting = f"rewriting references in {len(files)} file{'' if len(files) == 1 else 's'}"
         with self.progress.stage(rewriting):

@@ -271,6 +271,52 @@ def test_moved_module_rebases_its_own_relative_imports() -> None:
         assert moved == dedent(after)
 
 
+def test_a_module_that_becomes_a_package_init_rebases_from_the_new_package() -> None:
+    # pluggy's `_hooks.py` moved to `_hookspace/__init__.py`: its package is now itself.
+    renames = {"pluggy._hooks": "pluggy._hookspace"}
+    before = """\
+        from ._result import Result
+        from . import _tracing
+        """
+    after = """\
+        from .._result import Result
+        from .. import _tracing
+        """
+    moved = rewrite_module_references(
+        dedent(before),
+        module="pluggy._hookspace",
+        is_package=True,
+        was_package=False,
+        renames=renames,
+        moved_from="pluggy._hooks",
+    )
+    assert moved == dedent(after)
+    # And back: the package's `__init__.py` becomes a module of its parent again.
+    back = rewrite_module_references(
+        moved,
+        module="pluggy._hooks",
+        is_package=False,
+        was_package=True,
+        renames={"pluggy._hookspace": "pluggy._hooks"},
+        moved_from="pluggy._hookspace",
+    )
+    assert back == dedent(before)
+
+
+def test_a_module_that_becomes_the_package_of_its_own_name_rebases_too() -> None:
+    # `_hooks.py` to `_hooks/__init__.py`: the module keeps its name, not its package.
+    before = "from ._result import Result\nimport pluggy._hooks\n"
+    moved = rewrite_module_references(
+        before,
+        module="pluggy._hooks",
+        is_package=True,
+        was_package=False,
+        renames={"pluggy._hooks": "pluggy._hooks"},
+        moved_from="pluggy._hooks",
+    )
+    assert moved == "from .._result import Result\nimport pluggy._hooks\n"
+
+
 def test_moved_module_follows_siblings_moved_in_the_same_step() -> None:
     renames = {
         "app.integrations.drivers.events": "app.integrations.schemas.loop_events",

@@ -7,11 +7,13 @@ and every Python file of the repository that names a moved module follows it.
 
 from __future__ import annotations
 
+import textwrap
 from pathlib import Path
 
 import pytest
 
 from tests.moves.support import apply, dry_run, export, project, pytest_passes, run, write_plan
+from tests.reliability.harness import cli
 
 pytestmark = pytest.mark.slow
 
@@ -190,3 +192,85 @@ def test_stubs_move_with_their_module_and_their_relative_imports_follow(tmp_path
     assert "rename from typed/api.pyi\nrename to typed/public/api.pyi" in dry.stdout
     # The stub's own relative import is re-based like the module's.
     assert dry.stdout.count("-from .base import Base\n+from ..base import Base\n") == 2
+
+
+PLUG = {
+    "setup.cfg": """\
+        [metadata]
+        name = plug
+
+        [options]
+        packages =
+            plug
+        package_dir =
+            =src
+        """,
+    "tox.ini": "[pytest]\ntestpaths = testing\npythonpath = src\n",
+    "src/plug/__init__.py": "from ._hooks import HookImpl\n",
+    "src/plug/_result.py": "class Result:\n    pass\n",
+    "src/plug/_hooks.py": """\
+        \"\"\"Hook implementations.\"\"\"
+
+        from ._result import Result
+
+
+        class HookImpl:
+            result = Result
+        """,
+    "src/plug/_callers.py": "from ._hooks import HookImpl\n\n\ndef call():\n    return HookImpl()\n",
+    "testing/test_call.py": """\
+        from plug._callers import call
+        from plug._hooks import HookImpl
+
+
+        def test_call():
+            assert isinstance(call(), HookImpl)
+        """,
+}
+
+
+def test_a_module_moved_to_a_new_package_init_keeps_its_code(tmp_path: Path) -> None:
+    # pluggy's `_hooks.py` as `_hookspace/__init__.py`: the module becomes the package.
+    repo = project(tmp_path / "plug", PLUG)
+    plan = write_plan(
+        tmp_path,
+        """\
+        name: hookspace
+        steps:
+          - move: {from: src/plug/_hooks.py, to: src/plug/_hookspace/__init__.py}
+        verify:
+          command: ["{python}", -m, pytest, -q, -p, no:cacheprovider]
+        """,
+    )
+    dry = dry_run(plan, repo, "--no-check")
+    assert dry.code == 0, dry.stderr
+    assert "rename from src/plug/_hooks.py\nrename to src/plug/_hookspace/__init__.py" in dry.stdout
+    assert "  total: 1 renamed, 0 added, 0 deleted" in dry.stderr  # no package marker
+    applied = apply(plan, repo)
+    assert applied.code == 0, applied.stdout + applied.stderr
+    tree = export(repo, "moved", tmp_path / "branch")
+    # Its code, with its relative import re-based from `plug` to `plug._hookspace`.
+    assert (tree / "src/plug/_hookspace/__init__.py").read_text() == textwrap.dedent(
+        PLUG["src/plug/_hooks.py"]
+    ).replace("from ._result", "from .._result")
+    assert (tree / "src/plug/_callers.py").read_text().startswith("from ._hookspace import")
+    assert "packages =\n    plug\n    plug._hookspace\n" in (tree / "setup.cfg").read_text()
+    pytest_passes(tree)
+
+    # The inverse plan, on that branch, gives back the project as it was.
+    inverse = write_plan(
+        tmp_path,
+        """\
+        name: back
+        steps:
+          - move: {from: src/plug/_hookspace/__init__.py, to: src/plug/_hooks.py}
+        verify:
+          command: ["{python}", -m, pytest, -q, -p, no:cacheprovider]
+        """,
+    )
+    back = cli("apply", inverse, "--branch", "back", "--base", "moved", "--repo", repo)
+    assert back.code == 0, back.stdout + back.stderr
+    tree = export(repo, "back", tmp_path / "back")
+    for name, text in PLUG.items():
+        assert (tree / name).read_text() == textwrap.dedent(text), name
+    assert not (tree / "src/plug/_hookspace").exists()

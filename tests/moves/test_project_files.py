@@ -167,6 +167,31 @@ def test_explicit_package_lists_and_the_version_attribute_follow(tmp_path: Path)
     ).replace("    tool\n", "    tool\n    tool.commands\n")
 
 
+def test_a_plan_and_its_inverse_give_back_the_package_lists(tmp_path: Path) -> None:
+    # The package the first plan created leaves the lists when the inverse removes it:
+    # setuptools refuses to build a listed package whose folder does not exist.
+    pyproject = (
+        '[project]\nname = "tool"\nversion = "1"\n\n[tool.setuptools]\npackages = ["tool"]\n'
+    )
+    setup_py = (
+        "from setuptools import setup\n\nsetup(\n    packages=[\n        'tool',\n    ],\n)\n"
+    )
+    setup_cfg = "[options]\npackages =\n    tool\n"
+    files = {"pyproject.toml": pyproject, "setup.py": setup_py, "setup.cfg": setup_cfg}
+    repo = project(tmp_path / "repo", {"tool/__init__.py": "", "tool/cli.py": CLI, **files})
+    assert apply(write_plan(tmp_path, MOVE_CLI), repo).code == 0
+    moved = export(repo, "moved", tmp_path / "moved")
+    assert "tool.commands" in (moved / "setup.cfg").read_text()
+    inverse = "name: c\nsteps:\n  - move: {from: tool/commands/cli.py, to: tool/cli.py}\n"
+    plan = write_plan(tmp_path, inverse)
+    back = cli("apply", plan, "--branch", "back", "--base", "moved", "--repo", repo)
+    assert back.code == 0, back.stdout + back.stderr
+    tree = export(repo, "back", tmp_path / "back")
+    for name, text in files.items():
+        assert (tree / name).read_text() == text, name
+    assert not (tree / "tool/commands").exists()
+
+
 def test_a_package_hoc_migrate_created_names_itself_after_a_later_move(tmp_path: Path) -> None:
     plan = (
         "name: c\nsteps:\n"

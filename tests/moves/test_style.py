@@ -134,3 +134,30 @@ def test_a_long_rewritten_import_is_wrapped_at_the_projects_line_length(tmp_path
     text = (tree / "shop/use.py").read_text()
     assert max(len(line) for line in text.splitlines()) <= 60
     assert text.startswith("from shop.warehouse.inventory.zeta_values import (  # both\n")
+
+
+def test_a_package_the_project_sorts_as_a_local_folder_stays_one(tmp_path: Path) -> None:
+    # pluggy's `known-local-folder = ["pluggy"]`: its absolute imports sort with the relative
+    # ones, in one block. Called first-party, the file would not look sorted to begin with
+    # (and be left unsorted), or a shim's import would leave the block.
+    pyproject = (
+        '[tool.ruff.lint]\nselect = ["I"]\n\n[tool.ruff.lint.isort]\n'
+        'force-sort-within-sections = true\nknown-local-folder = ["shop"]\n'
+    )
+    init = (
+        "from .alpha import A\nfrom .beta import B\nfrom shop.zeta import Z\n\nTOTAL = A + B + Z\n"
+    )
+    files = {**MODULES, "shop/__init__.py": init, "pyproject.toml": pyproject}
+    assert ruff_findings(project(tmp_path / "base", files)) == []
+    plan = (
+        "name: s\nsteps:\n"
+        "  - move: {from: shop/alpha.py, to: shop/zzz/alpha.py}\n"
+        "  - move: {from: shop/beta.py, to: shop/_beta.py, shim: true}\n"
+    )
+    tree, _ = moved(tmp_path, files, plan)
+    assert ruff_findings(tree) == []
+    assert (tree / "shop/__init__.py").read_text().splitlines()[:3] == [
+        "from ._beta import B",
+        "from .zzz.alpha import A",
+        "from shop.zeta import Z",
+    ]

@@ -100,6 +100,25 @@ def test_a_source_moved_away_by_an_earlier_step_is_named(root: Path) -> None:
     ]
 
 
+def test_a_package_init_moved_without_the_modules_beside_it_is_refused(root: Path) -> None:
+    # The package `app.pkg` would be renamed `app.flat`, leaving `app.pkg.m` behind.
+    problems = check(root, "  - move: {from: src/app/pkg/__init__.py, to: src/app/flat.py}\n")
+    assert problems == [
+        "plan.yaml:3: step 1 (move): src/app/pkg/__init__.py makes src/app/pkg a package, which "
+        "holds other modules too (src/app/pkg/m.py): move the folder src/app/pkg, or move "
+        "those modules first"
+    ]
+    # Once its modules have gone, the package's `__init__.py` may become a module.
+    assert (
+        check(
+            root,
+            "  - move: {from: src/app/pkg/m.py, to: src/app/m.py}\n"
+            "  - move: {from: src/app/pkg/__init__.py, to: src/app/flat.py}\n",
+        )
+        == []
+    )
+
+
 @pytest.mark.skipif(os.name == "nt", reason="symlinks")
 def test_symlinks_pointing_outside_are_refused(root: Path, tmp_path_factory) -> None:  # type: ignore[no-untyped-def]
     outside = tmp_path_factory.mktemp("outside")

@@ -15,7 +15,11 @@ from __future__ import annotations
 import tomlkit
 
 from hoc_migrate.adapters.config_refs.ini_files import rewrite_ini
-from hoc_migrate.adapters.config_refs.setup_py import add_packages, rewrite_setup_py
+from hoc_migrate.adapters.config_refs.setup_py import (
+    add_packages,
+    drop_packages,
+    rewrite_setup_py,
+)
 from hoc_migrate.adapters.config_refs.toml_files import rewrite_pyproject
 from hoc_migrate.adapters.config_refs.values import ConfigRenames
 
@@ -39,7 +43,7 @@ def rewrite_config(path: str, source: bytes, renames: ConfigRenames) -> bytes:
         if name == "pyproject.toml":
             result = rewrite_pyproject(text, renames)
         elif name == "setup.py":
-            result = add_packages(rewrite_setup_py(text, renames), renames)
+            result = add_packages(drop_packages(rewrite_setup_py(text, renames), renames), renames)
         else:
             result = rewrite_ini(text, renames, entry_points=name == "entry_points.txt")
     except (tomlkit.exceptions.TOMLKitError, ValueError):

@@ -50,13 +50,18 @@ def _ini_rule(section: str, key: str) -> Rewrite | None:
 
 
 def _packages(value: str, renames: ConfigRenames) -> str | None:
-    """`packages =` one a line (or comma-separated): renamed, and new subpackages added."""
+    """`packages =` one a line (or comma-separated): renamed, new subpackages added, and
+    names that are no package any more removed."""
     renamed = tokens(value, renames)
     text = value if renamed is None else renamed
     names = [n.strip() for n in re.split(r"[,\n]", text) if n.strip()]
+    gone = set(renames.packages_to_drop(names))
+    if gone:
+        text = _without(text, gone)
+        names = [n for n in names if n not in gone]
     added = renames.packages_to_add(names)
     if not added:
-        return renamed
+        return None if text == value else text
     if "\n" in text.rstrip("\n"):  # a list one a line: the new ones on lines of their own
         last = [line for line in text.split("\n") if line.strip()][-1]
         indent = last[: len(last) - len(last.lstrip())]
@@ -64,6 +69,20 @@ def _packages(value: str, renames: ConfigRenames) -> str | None:
         return text.rstrip("\n") + "".join(f"\n{indent}{n}" for n in added) + ending
     ending = text[len(text.rstrip()) :]
     return text.rstrip() + "".join(f", {n}" for n in added) + ending
+
+
+def _without(text: str, gone: set[str]) -> str:
+    """A `packages` value without the names in `gone` (their lines, or their items)."""
+    if "\n" in text.rstrip("\n"):
+        lines = text.split("\n")
+        return "\n".join(line for line in lines if line.strip().rstrip(",") not in gone)
+    body = text.rstrip()
+    items = body.split(",")
+    kept = [item for item in items if item.strip() not in gone]
+    if kept and kept[0].strip() != items[0].strip():  # the first went: keep its spacing
+        lead = items[0][: len(items[0]) - len(items[0].lstrip())]
+        kept[0] = lead + kept[0].lstrip()
+    return ",".join(kept) + text[len(body) :]
 
 
 def _entry_lines(value: str, renames: ConfigRenames) -> str | None:

@@ -85,3 +85,59 @@ def add_packages(source: str, renames: ConfigRenames) -> str:
                 lines[last.end_lineno - 1] = longer
             return "".join(lines)
     return source
+
+
+#: What may follow an element alone on its line: its comma, a comment.
+_LINE_END = re.compile(r",?\s*(#.*)?")
+
+
+def drop_packages(source: str, renames: ConfigRenames) -> str:
+    """A literal `packages=[...]` of `setup()` without the names that are no package any
+    more: an element alone on its line goes with its line, else with the comma before it
+    (after it, for the first)."""
+    if not renames.gone_packages or "packages" not in source:
+        return source
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError):
+        return source
+    lines = source.splitlines(keepends=True)
+    starts = [0]
+    for line in lines:
+        starts.append(starts[-1] + len(line))
+
+    def at(line_no: int | None, col: int | None) -> int:  # ast columns count UTF-8 bytes
+        row = lines[(line_no or 1) - 1]
+        return starts[(line_no or 1) - 1] + len(row.encode()[: col or 0].decode())
+
+    cuts: list[tuple[int, int]] = []
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call):
+            continue
+        for keyword in node.keywords:
+            value = keyword.value
+            if keyword.arg != "packages" or not isinstance(value, ast.List | ast.Tuple):
+                continue
+            elts = value.elts
+            names = [e.value for e in elts if isinstance(e, ast.Constant)]
+            if len(names) != len(elts) or not all(isinstance(n, str) for n in names):
+                continue
+            gone = set(renames.packages_to_drop([str(n) for n in names]))
+            for index, elt in enumerate(elts):
+                if names[index] not in gone:
+                    continue
+                start, end = at(elt.lineno, elt.col_offset), at(elt.end_lineno, elt.end_col_offset)
+                before = source[starts[elt.lineno - 1] : start]
+                after = source[end : starts[elt.end_lineno or elt.lineno]]
+                if not before.strip() and _LINE_END.fullmatch(after.strip()):  # its own line
+                    cuts.append((starts[elt.lineno - 1], starts[elt.end_lineno or elt.lineno]))
+                elif index > 0:  # `, 'name'`
+                    previous = elts[index - 1]
+                    cuts.append((at(previous.end_lineno, previous.end_col_offset), end))
+                elif len(elts) > 1:  # `'name', ` up to the next one
+                    cuts.append((start, at(elts[1].lineno, elts[1].col_offset)))
+                else:  # the only one, and its comma
+                    cuts.append((start, end + len(after) - len(after.lstrip(", "))))
+    for begin, finish in sorted(cuts, reverse=True):
+        source = source[:begin] + source[finish:]
+    return source

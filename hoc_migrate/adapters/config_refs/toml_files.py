@@ -155,6 +155,11 @@ def rewrite_pyproject(source: str, renames: ConfigRenames) -> str:
         changed |= _edit_strings(container, key, rewrite, renames)
     listed = _get(doc, "tool", "setuptools", "packages")
     if isinstance(listed, Array):
+        gone = set(renames.packages_to_drop([str(p) for p in listed]))
+        for index in reversed(range(len(listed))):
+            if str(listed[index]) in gone:
+                del listed[index]
+                changed = True
         for name in renames.packages_to_add([str(p) for p in listed]):
             listed.append(name)
             changed = True

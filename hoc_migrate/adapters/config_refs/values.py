@@ -18,12 +18,19 @@ _TOKEN = re.compile(rf"(?<![\w.]){_DOTTED}(?:\.\*)?(?![\w])")
 
 @dataclass(frozen=True)
 class ConfigRenames:
-    """What moved: dotted module names (old -> new) and file paths (old -> new), and the
-    packages a step created (they join an explicit `packages` list that holds their parent)."""
+    """What moved: dotted module names (old -> new) and file paths (old -> new), the
+    packages a step created (they join an explicit `packages` list that holds their parent)
+    and the names it left no package at (they leave such a list, whose build would fail on
+    a package folder that does not exist)."""
 
     modules: Mapping[str, str]
     files: Mapping[str, str]
     new_packages: tuple[str, ...] = ()
+    gone_packages: tuple[str, ...] = ()
+
+    def packages_to_drop(self, listed: Sequence[str]) -> list[str]:
+        """The names of a `packages` list (after the renames) that are no package now."""
+        return [name for name in listed if name in self.gone_packages]
 
     def packages_to_add(self, listed: Sequence[str]) -> list[str]:
         """The new packages a `packages` list (after the renames) lacks but should hold:

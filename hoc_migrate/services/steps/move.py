@@ -3,7 +3,13 @@
 from __future__ import annotations
 
 from hoc_migrate.core.errors import PlanError, Problem
-from hoc_migrate.core.paths import ancestors, clean, parent
+from hoc_migrate.core.paths import (
+    ancestors,
+    clean,
+    init_move_problem,
+    is_package_init,
+    parent,
+)
 from hoc_migrate.core.plan import Step, final_location
 from hoc_migrate.services.step_context import PlanContext, StepOutcome
 from hoc_migrate.services.steps.packages import (
@@ -54,6 +60,8 @@ def run_move(step: Step, ctx: PlanContext) -> StepOutcome:
             raise _fail(ctx, step, "a file move goes from a .py file to a .py file")
         old_module = ctx.require_module(step, src, "from")
         new_module = ctx.require_module(step, dst, "to")
+        if is_package_init(src) and (why := init_move_problem(src, tree.iter_files())):
+            raise _fail(ctx, step, why)
         mapping = {src: dst}
         # A stub beside the module names it by its path: it moves with it.
         if tree.is_file(src + "i") and not tree.exists(dst + "i"):
@@ -85,14 +93,24 @@ def run_move(step: Step, ctx: PlanContext) -> StepOutcome:
     if src_is_dir:  # a package hoc-migrate created, moved on: its docstring follows
         follow_marker(ctx, old_module, dst)
     outcome.files.extend(created)
-    new_packages = [m for m in (ctx.module_of(p) for p in created) if m]
+    # New packages: those hoc-migrate created, and a new folder the moved module became the
+    # `__init__.py` of (both join the project's package lists).
+    inits = [f"{folder}/__init__.py" for folder in new_folders]
+    new_packages = [m for m in (ctx.module_of(p) for p in inits if tree.is_file(p)) if m]
+    # Names the step leaves no package at leave the project's package lists: the packages
+    # it removed, and a package whose `__init__.py` became a module.
+    became_module = src_is_file and is_package_init(src) and not is_package_init(dst)
+    gone_packages = [new_module] if became_module else []
     if not step.get("shim", False):  # a shim keeps the old folder a package
         for gone in remove_emptied_packages(ctx, ancestors(src)):
             outcome.notes.append(
                 f"removed {gone}: hoc-migrate created it and it holds nothing else"
             )
-    changed = ctx.rewrite_references({old_module: new_module}, moved=moved)
-    changed += ctx.rewrite_configs({old_module: new_module}, mapping, new_packages)
+            gone_packages += [m for m in (ctx.module_of(gone),) if m]
+    # A module moved to `pkg/__init__.py` (or back) changes the package it imports from.
+    were_inits = [new for old, new in mapping.items() if is_package_init(old)]
+    changed = ctx.rewrite_references({old_module: new_module}, moved=moved, moved_inits=were_inits)
+    changed += ctx.rewrite_configs({old_module: new_module}, mapping, new_packages, gone_packages)
     if step.get("docs", False):
         changed += ctx.rewrite_docs({old_module: new_module})
     outcome.files.extend(p for p in dict.fromkeys(changed) if p not in outcome.files)

@@ -66,14 +66,15 @@ def create_packages(
     ctx: PlanContext, folders: list[str], regular_package: bool, notice: bytes = b""
 ) -> list[str]:
     """Give new folders an __init__.py when the code came from a regular package (starting
-    with the moved code's license `notice`, if any)."""
+    with the moved code's license `notice`, if any). A folder whose `__init__.py` the step
+    itself wrote (a module moved to `pkg/__init__.py`) keeps it."""
     if not regular_package:
         return []
     created = []
     for folder in folders:
-        if not _inside_a_root(ctx, folder):
-            continue
         path = f"{folder}/__init__.py"
+        if not _inside_a_root(ctx, folder) or ctx.tree.exists(path):
+            continue
         ctx.tree.write(path, package_marker(ctx, folder, notice))
         created.append(path)
     return created
