@@ -9,6 +9,7 @@ from collections.abc import Mapping
 
 from hoc_migrate.ports import TreeReader
 from hoc_migrate.services.step_context import Reference
+from hoc_migrate.services.steps.doctest_shims import CONFTEST, ignored_shim_lines
 from hoc_migrate.services.steps.shim import SHIM_MARKER_BYTES as SHIM_MARKER
 
 # Text files that commonly name modules: stubs, docs, packaging and tool configuration.
@@ -60,10 +61,13 @@ def find_references(tree: TreeReader, moved: Mapping[str, str]) -> list[Referenc
         if len(data) > MAX_REVIEW_BYTES:
             continue
         hits = [old for old, (a, b) in needles.items() if a in data or b in data]
-        if not hits or (path.endswith(".py") and SHIM_MARKER in data[:400]):
+        if not hits or (path.endswith((".py", ".pyi")) and SHIM_MARKER in data[:400]):
             continue
         text = data.decode("utf-8", errors="replace")
+        ours = ignored_shim_lines(data) if path == CONFTEST else set()
         for number, line in enumerate(text.splitlines(), start=1):
+            if number in ours:  # the shims hoc-migrate keeps from pytest's doctest collection
+                continue
             for old in hits:
                 if any(
                     not _is_new_name(line, m.start(), old, moved[old])
