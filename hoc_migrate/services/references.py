@@ -1,6 +1,7 @@
 """Mentions of moved modules that no codemod followed: listed with file and line, never
 changed. In Python files, what is left after the rewrite (a module path inside a longer
-string, a comment, a docstring); in every other text file, any mention."""
+string, a comment, a docstring); in every other text file (stubs, docs, configuration,
+Makefiles), any mention."""
 
 from __future__ import annotations
 
@@ -25,7 +26,11 @@ REVIEW_SUFFIXES = (
     ".yml",
     ".json",
     ".in",
+    ".mk",
 )
+# Files named, not suffixed, that run the project's tools on its modules (`stubtest pkg.mod`,
+# `python -m pkg.cli`).
+REVIEW_NAMES = ("Makefile", "makefile", "GNUmakefile", "justfile", "Justfile")
 MAX_REVIEW_BYTES = 2 * 1024 * 1024
 
 
@@ -55,7 +60,10 @@ def find_references(tree: TreeReader, moved: Mapping[str, str]) -> list[Referenc
     needles = {old: (old.encode(), old.replace(".", "/").encode()) for old in moved}
     found: list[Reference] = []
     for path in tree.iter_files():
-        if not path.endswith((*REVIEW_SUFFIXES, ".py")) or path.startswith(".hoc-migrate/"):
+        reviewed = (
+            path.endswith((*REVIEW_SUFFIXES, ".py")) or path.rpartition("/")[2] in REVIEW_NAMES
+        )
+        if not reviewed or path.startswith(".hoc-migrate/"):
             continue
         data = tree.read_bytes(path)
         if len(data) > MAX_REVIEW_BYTES:
