@@ -17,6 +17,7 @@ from hoc_migrate.services.check import run_check
 from hoc_migrate.services.layer_topology import cache_dir
 from hoc_migrate.services.migration import Migration, compute, prepare_migration, setting_lines
 from hoc_migrate.services.planner import PlanResult
+from hoc_migrate.services.verify import plan_module_renames
 
 
 @dataclass
@@ -95,7 +96,9 @@ def dry_run(
         return run
     scope = migration.plan.scope or migration.source_roots
     run.scope = tuple(scope)
-    module_renames = {o: n for x in result.outcomes for o, n in x.module_renames.items()}
+    module_renames = plan_module_renames(
+        result.changes, (o.module_renames for o in result.outcomes), migration.source_roots
+    )
     with progress.stage("layer check before"):
         run.before = scoped_check(migration, migration.tree, run.scope, progress=progress)
     with progress.stage("layer check after"):

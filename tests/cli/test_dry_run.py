@@ -180,3 +180,31 @@ def test_exit_zero_keeps_a_dry_run_that_adds_a_layer_error_at_0(repo_factory) ->
     quiet = run(repo, "dry-run", "plan.yaml", "-q")
     assert quiet[0] == 1 and quiet[1] == out
     assert quiet[2].startswith("findings the plan adds (")
+
+
+def test_a_module_moved_twice_keeps_its_findings(repo_factory) -> None:  # type: ignore[no-untyped-def]
+    """`views` into a new package, then the package renamed: the finding on its importer is
+    the one the base had (followed to where the module ended), neither removed nor added."""
+    repo = repo_factory(
+        {
+            "pyproject.toml": (
+                '[project]\nname = "shop"\nversion = "1"\n\n'
+                '[tool.hoc-migrate]\nlayers = ["shop.api", "shop.models"]\n'
+            ),
+            "shop/__init__.py": "",
+            "shop/api/__init__.py": "",
+            "shop/api/views.py": "X = 1\n",
+            "shop/models/__init__.py": "",
+            "shop/models/x.py": "from shop.api.views import X\n",
+            "plan.yaml": (
+                "name: c\nsteps:\n"
+                "  - move: {from: shop/api/views.py, to: shop/api/web/views.py}\n"
+                "  - move: {from: shop/api/web, to: shop/api/http}\n"
+            ),
+        }
+    )
+    code, _, err = run(repo, "dry-run", "plan.yaml")
+    assert code == 0, err
+    assert "LAYER_BOUNDARY                1 ->    1" in err
+    assert "findings the plan adds" not in err
+    assert "findings the plan removes" not in err
