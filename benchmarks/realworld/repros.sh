@@ -217,6 +217,49 @@ case_init() {
   echo "          'from ._result' re-based to 'from .._result', the new package added to setup.cfg"
 }
 
+case_shim_stub() {
+  say "shim of a module with a stub, moved on by a later step, under pytest --doctest-modules"
+  new_repo shimstub
+  file pyproject.toml <<'EOF'
+[project]
+name = "pkg"
+version = "1"
+[tool.pytest.ini_options]
+addopts = "--doctest-modules"
+EOF
+  echo 'from .recipes import *  # noqa' | file pkg/__init__.py
+  file pkg/py.typed </dev/null
+  file pkg/recipes.py <<'EOF'
+def take(n, it):
+    """The first n items.
+
+    >>> take(1, "ab")
+    ['a']
+    """
+    return list(it)[:n]
+EOF
+  file pkg/recipes.pyi <<'EOF'
+from typing import Iterable, TypeVar
+
+_T = TypeVar("_T")
+
+def take(n: int, it: Iterable[_T]) -> list[_T]: ...
+EOF
+  file plan.yaml <<'EOF'
+name: r
+steps:
+  - move: {from: pkg/recipes.py, to: pkg/core/recipes.py, shim: true}
+  - move: {from: pkg/core, to: pkg/_core}
+EOF
+  commit; "$hoc" apply plan.yaml --branch moved 2>&1 | grep -E 'verified|FAILED'
+  if git checkout -q moved 2>/dev/null; then
+    head -1 pkg/recipes.py; grep -H '^from' pkg/recipes.pyi
+    "$python" -m pytest -q -p no:cacheprovider 2>&1 | tail -1; git checkout -q main
+  fi
+  echo "EXPECTED: verified; the shim names pkg._core.recipes; pkg/recipes.pyi re-exports"
+  echo "          pkg._core.recipes; 1 passed (the doctest, once)"
+}
+
 cases=("$@")
-[ ${#cases[@]} -eq 0 ] && cases=(roots outside lying packaging strings shim mode lint localfolder init)
+[ ${#cases[@]} -eq 0 ] && cases=(roots outside lying packaging strings shim shim_stub mode lint localfolder init)
 for name in "${cases[@]}"; do "case_$name"; done

@@ -47,6 +47,7 @@ class GitTree:
         self._files: dict[str, str] | None = None
         self._dirs: set[str] = set()
         self._links: set[str] = set()  # symbolic links (mode 120000): never written through
+        self._executables: set[str] = set()  # regular files with mode 100755
 
     def _index(self) -> dict[str, str]:
         if self._files is None:
@@ -67,6 +68,8 @@ class GitTree:
                 if any(p in SKIPPED_DIRS or p.endswith(".egg-info") for p in parts[:-1]):
                     continue
                 files[path] = sha
+                if mode == "100755":
+                    self._executables.add(path)
                 for i in range(1, len(parts)):
                     self._dirs.add("/".join(parts[:i]))
             self._files = files
@@ -101,6 +104,11 @@ class GitTree:
     def is_symlink(self, path: str) -> bool:
         self._index()
         return path.rstrip("/") in self._links
+
+    def is_executable(self, path: str) -> bool:
+        """Whether the commit holds `path` with mode 100755."""
+        self._index()
+        return path in self._executables
 
     def symlinks(self, under: str) -> list[str]:
         """The symbolic links the commit holds below folder `under`."""

@@ -70,7 +70,8 @@ def dry_run_command(
         elif result.new_errors:  # with -q, only why it exits 1
             for line in result.added_lines():
                 stderr.print(line, markup=False)
-        print_diff(stdout, render_diff(result.result.changes, context=context))
+        patch = render_diff(result.result.changes, context, result.executables)
+        print_diff(stdout, patch)
     raise typer.Exit(1 if result.new_errors and not exit_zero else 0)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import hashlib
+from collections.abc import Collection
 
 from hoc_migrate.core.changes import ChangeKind, ChangeSet, FileChange
 
@@ -70,8 +71,13 @@ def _b(path: str) -> str:
     return _quote(f"b/{path}")
 
 
-def render_file(change: FileChange, context: int = 3) -> str:
-    mode = "100644"
+def render_file(
+    change: FileChange, context: int = 3, executables: Collection[str] = frozenset()
+) -> str:
+    """One file's part of the patch; `executables` are the base's paths with mode 100755 (a
+    file keeps its mode when it is moved or edited, as git keeps it)."""
+    kept = change.kind is not ChangeKind.ADDED and (change.old_path or change.path) in executables
+    mode = "100755" if kept else "100644"
     before = change.before or b""
     after = change.after or b""
     if change.kind is ChangeKind.ADDED:
@@ -101,6 +107,9 @@ def render_file(change: FileChange, context: int = 3) -> str:
     return head + _hunks(before, after, _a(old), _b(change.path), context)
 
 
-def render_diff(changes: ChangeSet, context: int = 3) -> str:
+def render_diff(
+    changes: ChangeSet, context: int = 3, executables: Collection[str] = frozenset()
+) -> str:
     """The whole change as one patch, files in path order (renames by their new path)."""
-    return "".join(render_file(c, context) for c in sorted(changes.changes, key=lambda c: c.path))
+    ordered = sorted(changes.changes, key=lambda c: c.path)
+    return "".join(render_file(c, context, executables) for c in ordered)

@@ -3,11 +3,13 @@
 Test ids are pytest's JUnit `classname::name` (`tests.test_cart::TestCart::test_total`). A
 test module the plan moved keeps its identity: its ids are followed through the plan's
 renames before the runs are compared, so a moved test that still passes is neither new nor
-missing.
+missing; so does a doctest of a moved module (`pkg.mod::pkg.mod.func`, its name the
+documented object's dotted name).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
@@ -16,6 +18,7 @@ from hoc_migrate.core.modules import follow
 # pytest's exit codes: 0 passed, 1 tests failed, 2 interrupted, 3 internal error, 4 usage
 # error, 5 no tests collected. Only 0 and 1 are runs whose results can be compared.
 COMPARABLE_EXITS = (0, 1)
+_DOTTED = re.compile(r"\w+(\.\w+)+")
 NO_TESTS = 5
 
 
@@ -63,6 +66,10 @@ def _follow_ids(ids: Iterable[str], renames: Mapping[str, str]) -> frozenset[str
     out = set()
     for test_id in ids:
         module, sep, rest = test_id.partition("::")
+        # A doctest's name is the dotted name of what it documents (`pkg.mod::pkg.mod.f`,
+        # `src.pkg.mod::pkg.mod.f`): that follows the module's rename too.
+        if sep and _DOTTED.fullmatch(rest):
+            rest = follow(rest, renames)
         out.add(follow(module, renames) + sep + rest)
     return frozenset(out)
 

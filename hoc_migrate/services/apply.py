@@ -44,7 +44,7 @@ from hoc_migrate.services.recovery import recover
 from hoc_migrate.services.verify import (
     LayerChecker,
     VerifyInput,
-    module_renames_of,
+    plan_module_renames,
     reference_prefilter,
     verify_static,
 )
@@ -310,10 +310,9 @@ def _apply_in_worktree(
 
 
 def _module_renames(result: PlanResult, source_roots: tuple[str, ...]) -> dict[str, str]:
-    renames = module_renames_of(result.changes, source_roots)
-    for outcome in result.outcomes:
-        renames.update(outcome.module_renames)
-    return renames
+    return plan_module_renames(
+        result.changes, (o.module_renames for o in result.outcomes), source_roots
+    )
 
 
 def _check_result_committed(result: PlanResult, tip: GitTree) -> None:

@@ -17,6 +17,7 @@ from hoc_migrate.services.check import run_check
 from hoc_migrate.services.layer_topology import cache_dir
 from hoc_migrate.services.migration import Migration, compute, prepare_migration, setting_lines
 from hoc_migrate.services.planner import PlanResult
+from hoc_migrate.services.verify import plan_module_renames
 
 
 @dataclass
@@ -31,6 +32,8 @@ class DryRun:
     base: str = "the working tree"  # what the plan ran on, as the summary names it
     warnings: list[str] = field(default_factory=list)
     roots: list[tuple[str, str]] = field(default_factory=list)  # (root, why)
+    # The base's files the change touches that have mode 100755: the diff keeps their mode.
+    executables: frozenset[str] = frozenset()
 
     def check_summary(self) -> list[str]:
         """Counts by rule before and after within the scope, and what the plan adds/removes."""
@@ -95,7 +98,9 @@ def dry_run(
         return run
     scope = migration.plan.scope or migration.source_roots
     run.scope = tuple(scope)
-    module_renames = {o: n for x in result.outcomes for o, n in x.module_renames.items()}
+    module_renames = plan_module_renames(
+        result.changes, (o.module_renames for o in result.outcomes), migration.source_roots
+    )
     with progress.stage("layer check before"):
         run.before = scoped_check(migration, migration.tree, run.scope, progress=progress)
     with progress.stage("layer check after"):
@@ -126,10 +131,13 @@ def dry_run_at(
             run.base = "the working tree (the repository has no commit yet)"
             return run
         commit = git_repo.resolve_commit(base or "HEAD")
-        migration = prepare_migration(plan_path, root, tree=git_repo.tree(commit))
+        base_tree = git_repo.tree(commit)
+        migration = prepare_migration(plan_path, root, tree=base_tree)
         run = dry_run(migration, check=check, progress=progress)
         run.base = f"{base or 'HEAD'} ({commit[:12]}), as apply starts from"
         run.warnings = uncommitted_warnings(git_repo, run.result)
+        touched = run.result.changes.touched()
+        run.executables = frozenset(p for p in touched if base_tree.is_executable(p))
         return run
 
 

@@ -1,6 +1,7 @@
 """Mentions of moved modules that no codemod followed: listed with file and line, never
 changed. In Python files, what is left after the rewrite (a module path inside a longer
-string, a comment, a docstring); in every other text file, any mention."""
+string, a comment, a docstring); in every other text file (stubs, docs, configuration,
+Makefiles), any mention."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from collections.abc import Mapping
 
 from hoc_migrate.ports import TreeReader
 from hoc_migrate.services.step_context import Reference
+from hoc_migrate.services.steps.doctest_shims import CONFTEST, ignored_shim_lines
 from hoc_migrate.services.steps.shim import SHIM_MARKER_BYTES as SHIM_MARKER
 
 # Text files that commonly name modules: stubs, docs, packaging and tool configuration.
@@ -24,7 +26,11 @@ REVIEW_SUFFIXES = (
     ".yml",
     ".json",
     ".in",
+    ".mk",
 )
+# Files named, not suffixed, that run the project's tools on its modules (`stubtest pkg.mod`,
+# `python -m pkg.cli`).
+REVIEW_NAMES = ("Makefile", "makefile", "GNUmakefile", "justfile", "Justfile")
 MAX_REVIEW_BYTES = 2 * 1024 * 1024
 
 
@@ -54,16 +60,22 @@ def find_references(tree: TreeReader, moved: Mapping[str, str]) -> list[Referenc
     needles = {old: (old.encode(), old.replace(".", "/").encode()) for old in moved}
     found: list[Reference] = []
     for path in tree.iter_files():
-        if not path.endswith((*REVIEW_SUFFIXES, ".py")) or path.startswith(".hoc-migrate/"):
+        reviewed = (
+            path.endswith((*REVIEW_SUFFIXES, ".py")) or path.rpartition("/")[2] in REVIEW_NAMES
+        )
+        if not reviewed or path.startswith(".hoc-migrate/"):
             continue
         data = tree.read_bytes(path)
         if len(data) > MAX_REVIEW_BYTES:
             continue
         hits = [old for old, (a, b) in needles.items() if a in data or b in data]
-        if not hits or (path.endswith(".py") and SHIM_MARKER in data[:400]):
+        if not hits or (path.endswith((".py", ".pyi")) and SHIM_MARKER in data[:400]):
             continue
         text = data.decode("utf-8", errors="replace")
+        ours = ignored_shim_lines(data) if path == CONFTEST else set()
         for number, line in enumerate(text.splitlines(), start=1):
+            if number in ours:  # the shims hoc-migrate keeps from pytest's doctest collection
+                continue
             for old in hits:
                 if any(
                     not _is_new_name(line, m.start(), old, moved[old])

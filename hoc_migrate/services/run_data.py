@@ -27,8 +27,8 @@ from hoc_migrate.services.verify import (
     LayerChecker,
     VerifyInput,
     layer_comparison,
-    module_renames_of,
     not_run,
+    plan_module_renames,
     plan_scope,
     reference_prefilter,
     verify_static,
@@ -74,9 +74,9 @@ def _summary(
         source_roots=migration.source_roots,
         cache_dir=cache_dir(migration.repo_root),
     )
-    renames: dict[str, str] = module_renames_of(changes, migration.source_roots)
-    for outcome in result.outcomes:
-        renames.update(outcome.module_renames)
+    renames = plan_module_renames(
+        changes, (o.module_renames for o in result.outcomes), migration.source_roots
+    )
     inp = VerifyInput(
         result.plan,
         migration.source_roots,

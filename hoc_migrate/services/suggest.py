@@ -32,6 +32,7 @@ from hoc_migrate.services.layer_topology import cache_dir, load_layer_config
 from hoc_migrate.services.migration import compute, prepare_migration
 from hoc_migrate.services.planner import PlanResult
 from hoc_migrate.services.suggest_evidence import gather_evidence
+from hoc_migrate.services.verify import plan_module_renames
 
 #: A step dropped per round at most; a plan of N steps settles in N + 1 rounds.
 MAX_ROUNDS = 50
@@ -194,7 +195,9 @@ def _settle(
             proposal = suggestion.proposals[index]
             _drop(suggestion, index, f"{proposal.kind} refused: {_refusal(exc, proposal)}")
             continue
-        renames = {o: n for x in result.outcomes for o, n in x.module_renames.items()}
+        renames = plan_module_renames(
+            result.changes, (o.module_renames for o in result.outcomes), migration.source_roots
+        )
         before = scoped_check(migration, tree, tuple(plan_scope))
         after = scoped_check(migration, result.tree, tuple(plan_scope), renames)
         file_renames = {c.old_path: c.path for c in result.changes.renamed if c.old_path}

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import warnings
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -83,6 +83,20 @@ def module_renames_of(changes: ChangeSet, source_roots: Sequence[str]) -> dict[s
         if old and new and old != new:
             out[old] = new
     return out
+
+
+def plan_module_renames(
+    changes: ChangeSet, step_renames: Iterable[Mapping[str, str]], source_roots: Sequence[str]
+) -> dict[str, str]:
+    """Old -> new dotted names of what a plan moved: where each module ended (from the
+    files), then each step's own renames (`step_renames`, in order) for what the files do
+    not show. A module a later step moved on keeps where it ended, not where the first step
+    put it (`a.b -> a.core.b`, then `a.core -> a._core`: `a.b -> a._core.b`)."""
+    renames = module_renames_of(changes, source_roots)
+    for step in step_renames:
+        for old, new in step.items():
+            renames.setdefault(old, new)
+    return renames
 
 
 def _check(

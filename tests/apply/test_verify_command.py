@@ -143,6 +143,29 @@ def test_failures_the_base_already_had_do_not_fail_a_harmless_move(
     assert "branch arith created" in applied.stdout
 
 
+def test_doctests_of_a_module_moved_twice_still_count_as_run(tmp_path: Path, env: Path) -> None:
+    """`pytest --doctest-modules` names a doctest by its module (`src.calc.ops::calc.ops.add`):
+    with a failure the base already had, the runs are compared, and the moved module's
+    doctests are the same tests under their new names, not tests that no longer run."""
+    ops = 'def add(a, b):\n    """The sum.\n\n    >>> add(1, 2)\n    3\n    """\n    return a + b\n'
+    files = {**FILES, "src/calc/ops.py": ops, "tests/test_known_bug.py": KNOWN_BUG}
+    repo = project(tmp_path / "calc", files)
+    python = editable(env, repo)
+    command = f'["{python}", -m, pytest, -q, -p, no:cacheprovider, --doctest-modules, src, tests]'
+    plan = write_plan(
+        tmp_path,
+        "name: calc\nsteps:\n"
+        "  - move: {from: src/calc/ops.py, to: src/calc/core/ops.py}\n"
+        "  - move: {from: src/calc/core, to: src/calc/_core}\n"
+        f"verify:\n  command: {command}\n",
+    )
+    applied = cli("apply", plan, "--branch", "core", "--repo", repo)
+    assert applied.code == 0, applied.stdout + applied.stderr
+    assert "passed: nothing the change broke (1 test(s) already failing on the base)" in (
+        applied.stderr
+    )
+
+
 def test_an_environment_that_cannot_be_pointed_at_the_branch_stops_the_apply(
     tmp_path: Path, env: Path
 ) -> None:

@@ -180,3 +180,64 @@ def test_exit_zero_keeps_a_dry_run_that_adds_a_layer_error_at_0(repo_factory) ->
     quiet = run(repo, "dry-run", "plan.yaml", "-q")
     assert quiet[0] == 1 and quiet[1] == out
     assert quiet[2].startswith("findings the plan adds (")
+
+
+def test_an_executable_file_keeps_its_mode_in_the_diff(repo_factory) -> None:  # type: ignore[no-untyped-def]
+    """A renamed and edited executable module (more-itertools ships `more.py` as 100755) and
+    an edited executable script: the diff gives their mode as git has it, so `git apply`
+    takes it without a warning."""
+    repo = repo_factory(
+        {
+            "pkg/__init__.py": "",
+            "pkg/more.py": "from .recipes import take\n",
+            "pkg/recipes.py": "def take():\n    return 1\n",
+            "run.py": "#!/usr/bin/env python\nfrom pkg.recipes import take\n",
+            "plan.yaml": (
+                'name: m\nsource_roots: ["."]\nsteps:\n'
+                "  - move: {from: pkg/more.py, to: pkg/core/more.py}\n"
+                "  - move: {from: pkg/recipes.py, to: pkg/itertools_recipes.py}\n"
+            ),
+        }
+    )
+    for name in ("pkg/more.py", "run.py"):
+        (repo / name).chmod(0o755)
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "executable")
+    code, out, err = run(repo, "dry-run", "plan.yaml", "--no-check")
+    assert code == 0, err
+    assert "rename from pkg/more.py\nrename to pkg/core/more.py\nindex " in out
+    assert out.split("rename to pkg/core/more.py\n")[1].splitlines()[0].endswith(" 100755")
+    assert out.split("diff --git a/run.py b/run.py\n")[1].splitlines()[0].endswith(" 100755")
+    assert "diff --git a/pkg/core/__init__.py b/pkg/core/__init__.py\nnew file mode 100644" in out
+    checked = subprocess.run(
+        ["git", "apply", "--check", "-"], input=out.encode(), cwd=repo, capture_output=True
+    )
+    assert checked.returncode == 0 and checked.stderr == b"", checked.stderr
+
+
+def test_a_module_moved_twice_keeps_its_findings(repo_factory) -> None:  # type: ignore[no-untyped-def]
+    """`views` into a new package, then the package renamed: the finding on its importer is
+    the one the base had (followed to where the module ended), neither removed nor added."""
+    repo = repo_factory(
+        {
+            "pyproject.toml": (
+                '[project]\nname = "shop"\nversion = "1"\n\n'
+                '[tool.hoc-migrate]\nlayers = ["shop.api", "shop.models"]\n'
+            ),
+            "shop/__init__.py": "",
+            "shop/api/__init__.py": "",
+            "shop/api/views.py": "X = 1\n",
+            "shop/models/__init__.py": "",
+            "shop/models/x.py": "from shop.api.views import X\n",
+            "plan.yaml": (
+                "name: c\nsteps:\n"
+                "  - move: {from: shop/api/views.py, to: shop/api/web/views.py}\n"
+                "  - move: {from: shop/api/web, to: shop/api/http}\n"
+            ),
+        }
+    )
+    code, _, err = run(repo, "dry-run", "plan.yaml")
+    assert code == 0, err
+    assert "LAYER_BOUNDARY                1 ->    1" in err
+    assert "findings the plan adds" not in err
+    assert "findings the plan removes" not in err

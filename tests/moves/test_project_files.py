@@ -228,3 +228,13 @@ def test_an_entry_point_group_named_like_a_moved_package_is_not_rewritten(
     )
     assert 'basic = "tool.ext.basic:Plugin"' in (tree / "pyproject.toml").read_text()
     assert '[project.entry-points."tool.plugins"]' in (tree / "pyproject.toml").read_text()
+
+
+def test_a_makefile_naming_the_module_is_listed(tmp_path: Path) -> None:
+    """more-itertools' `make check` runs `stubtest more_itertools.more ...`."""
+    files = {"Makefile": ".PHONY: check\ncheck:\n\tstubtest tool.cli\n\tpython -m tool.cli\n"}
+    repo = project(tmp_path / "repo", {"tool/__init__.py": "", "tool/cli.py": CLI, **files})
+    dry = dry_run(write_plan(tmp_path, MOVE_CLI), repo, "--no-check", "--format", "json")
+    assert dry.code == 0, dry.stderr
+    refs = [(r["path"], r["line"]) for r in json.loads(dry.stdout)["references_to_review"]]
+    assert refs == [("Makefile", 3), ("Makefile", 4)]

@@ -3,6 +3,8 @@ import name) working exactly as before the move."""
 
 from __future__ import annotations
 
+import os
+import re
 import shutil
 import subprocess
 import sys
@@ -11,7 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.moves.support import apply, export, project, write_plan
+from hoc_migrate.adapters.filesystem import DiskTree
+from hoc_migrate.services.steps.doctest_shims import collects_doctest_modules, with_ignored
+from tests.moves.support import apply, export, project, pytest_passes, write_plan
 
 pytestmark = pytest.mark.slow
 
@@ -117,30 +121,183 @@ def test_a_suite_with_filterwarnings_error_passes_and_reports_it(
 def test_the_shim_and_the_parent_attribute_line_are_marked(branch: Path) -> None:
     shim = (branch / "src/pkg/core.py").read_text()
     assert shim.startswith("# hoc-migrate: compatibility shim (moved to pkg._core)\n")
+    # Relative, as the rest of that __init__.
     assert (branch / "src/pkg/__init__.py").read_text() == (
         "from ._core import VALUE\n"
-        "from pkg import _core as core  # noqa: E402, F401 (hoc-migrate shim)\n"
+        "from . import _core as core  # noqa: E402, F401 (hoc-migrate shim)\n"
     )
 
 
-def test_the_shims_pass_a_strict_linter(branch: Path) -> None:
+def strict_lint(tree: Path, *paths: str) -> subprocess.CompletedProcess[str]:
+    """ruff with pycodestyle's blank-line rules (preview) and PEP 8's 79 columns, as flake8
+    and black hold a project to."""
     ruff = shutil.which("ruff") or str(Path(sys.executable).parent / "ruff")
-    done = subprocess.run(
+    return subprocess.run(
         [
             ruff,
             "check",
             "--isolated",
             "--no-cache",
+            "--preview",
             "--select",
-            "E,W,F,UP,B",
+            "E,W,F,UP,B,PYI",
             "--line-length",
             "79",
-            "src/pkg/core.py",
-            "src/pkg/sub/__init__.py",
+            *paths,
         ],
-        cwd=branch,
+        cwd=tree,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_the_shims_pass_a_strict_linter(branch: Path) -> None:
+    done = strict_lint(branch, "src/pkg/core.py", "src/pkg/sub/__init__.py")
+    assert done.returncode == 0, done.stdout
+
+
+# Shaped like more-itertools: a typed flat package whose modules have stubs beside them, its
+# `__init__` star-importing them, pytest collecting the doctests of every module.
+TYPED = {
+    "pyproject.toml": (
+        '[project]\nname = "pkg"\nversion = "1"\n\n'
+        '[tool.pytest.ini_options]\naddopts = "--doctest-modules"\n'
+    ),
+    "pkg/__init__.py": "from .recipes import *  # noqa\n",
+    "pkg/py.typed": "",
+    "pkg/recipes.py": (
+        "def take(n, iterable):\n"
+        '    """The first n items.\n\n'
+        "    >>> take(2, 'abc')\n"
+        "    ['a', 'b']\n"
+        '    """\n'
+        "    return list(iterable)[:n]\n"
+    ),
+    "pkg/recipes.pyi": (
+        "from typing import Iterable, TypeVar\n\n_T = TypeVar('_T')\n\n"
+        "def take(n: int, iterable: Iterable[_T]) -> list[_T]: ...\n"
+    ),
+    "tests/test_recipes.py": (
+        "from pkg.recipes import take\n\n\ndef test_take():\n    assert take(1, 'ab') == ['a']\n"
+    ),
+}
+
+# A shim, then its module moved on with its package: the names are long enough to wrap.
+TYPED_PLAN = """\
+    name: typed
+    steps:
+      - move: {from: pkg/recipes.py, to: pkg/implementation/itertools_recipes.py, shim: true}
+      - move: {from: pkg/implementation, to: pkg/_implementation_details}
+    """
+FINAL = "pkg._implementation_details.itertools_recipes"
+
+
+@pytest.fixture(scope="module")
+def typed_branch(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    tmp_path = tmp_path_factory.mktemp("typed")
+    repo = project(tmp_path / "repo", TYPED)
+    applied = apply(write_plan(tmp_path, TYPED_PLAN), repo)
+    assert applied.code == 0, applied.stdout + applied.stderr
+    return export(repo, "moved", tmp_path / "branch")
+
+
+def test_a_shim_names_where_its_module_ended_up(typed_branch: Path) -> None:
+    shim = (typed_branch / "pkg/recipes.py").read_text()
+    stub = (typed_branch / "pkg/recipes.pyi").read_text()
+    assert "pkg.implementation." not in shim + stub
+    assert shim.startswith(
+        "# hoc-migrate: compatibility shim (moved to\n"
+        f"# {FINAL})\n"
+        '"""Deprecated: this module moved.\n\n'
+        f"`pkg.recipes` is `{FINAL}` under its old\n"
+        "name.\n"
+        '"""\n'
+    )
+    assert f'_NEW = "{FINAL}"' in shim
+
+
+def test_a_module_with_a_stub_leaves_a_stub_beside_its_shim(
+    tmp_path: Path, typed_branch: Path
+) -> None:
+    assert (typed_branch / "pkg/recipes.pyi").read_text() == (
+        "# hoc-migrate: compatibility shim (moved to\n"
+        f"# {FINAL})\n"
+        "# The moved module's names under its old name, for type checkers.\n\n"
+        f"from {FINAL} import *  # noqa: F403\n"
+    )
+    # A user's code that imports the old name keeps its types.
+    (tmp_path / "user.py").write_text("from pkg.recipes import take\n\nreveal_type(take(1, [1]))\n")
+    mypy = str(Path(sys.executable).parent / "mypy")
+    done = subprocess.run(
+        [mypy, "--no-incremental", "--cache-dir", os.devnull, "user.py"],
+        cwd=tmp_path,
+        env={"MYPYPATH": str(typed_branch), "PATH": "/usr/bin:/bin"},
         capture_output=True,
         text=True,
         check=False,
     )
     assert done.returncode == 0, done.stdout
+    assert re.search(r'Revealed type is "(builtins\.)?list\[(builtins\.)?int\]"', done.stdout)
+
+
+def test_the_shim_and_its_stub_pass_a_strict_linter_with_long_names(typed_branch: Path) -> None:
+    done = strict_lint(typed_branch, "pkg/recipes.py", "pkg/recipes.pyi", "pkg/__init__.py")
+    assert done.returncode == 0, done.stdout
+
+
+def test_pytest_doctest_modules_skips_the_shim_and_runs_the_doctests_once(
+    typed_branch: Path,
+) -> None:
+    assert (typed_branch / "conftest.py").read_text() == (
+        "# hoc-migrate: the compatibility shims left where modules moved are those\n"
+        "# modules under their old names; pytest --doctest-modules would import them\n"
+        "# from the old paths too and stop on the mismatch.\n"
+        "collect_ignore = [\n"
+        '    "pkg/recipes.py",\n'
+        "]\n"
+    )
+    last = pytest_passes(typed_branch)  # the doctest and the test
+    assert last.startswith("2 passed"), last
+
+
+def test_collect_ignore_joins_what_the_conftest_already_has() -> None:
+    conftest = b'collect_ignore = ["setup.py"]\n'
+    once = with_ignored(conftest, "pkg/a.py")
+    twice = with_ignored(once, "pkg/b.py")
+    assert twice == (
+        b'collect_ignore = ["setup.py"]\n\n\n'
+        b"# hoc-migrate: the compatibility shims left where modules moved are those\n"
+        b"# modules under their old names; pytest --doctest-modules would import them\n"
+        b"# from the old paths too and stop on the mismatch.\n"
+        b"collect_ignore += [\n"
+        b'    "pkg/a.py",\n'
+        b'    "pkg/b.py",\n'
+        b"]\n"
+    )
+    assert with_ignored(twice, "pkg/a.py") == twice
+    namespace: dict[str, object] = {}
+    exec(twice, namespace)
+    assert namespace["collect_ignore"] == ["setup.py", "pkg/a.py", "pkg/b.py"]
+
+
+@pytest.mark.parametrize(
+    ("files", "command", "collects"),
+    [
+        ({"pytest.ini": "[pytest]\naddopts = -ra --doctest-modules\n"}, None, True),
+        ({"setup.cfg": "[tool:pytest]\naddopts = --doctest-modules\n"}, None, True),
+        ({"pyproject.toml": '[tool.pytest.ini_options]\naddopts = ["-q"]\n'}, None, False),
+        ({}, ("{python}", "-m", "pytest", "--doctest-modules", "pkg"), True),
+        ({}, "python -m pytest -q --doctest-modules", True),
+        ({}, ("{python}", "-m", "pytest", "--doctest-glob=*.rst"), False),
+    ],
+)
+def test_doctest_collection_is_read_from_the_configuration_or_the_verify_command(
+    tmp_path: Path,
+    files: dict[str, str],
+    command: tuple[str, ...] | str | None,
+    collects: bool,
+) -> None:
+    for name, text in files.items():
+        (tmp_path / name).write_text(text)
+    assert collects_doctest_modules(DiskTree(tmp_path), command) is collects

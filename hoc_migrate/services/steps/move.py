@@ -12,6 +12,11 @@ from hoc_migrate.core.paths import (
 )
 from hoc_migrate.core.plan import Step, final_location
 from hoc_migrate.services.step_context import PlanContext, StepOutcome
+from hoc_migrate.services.steps.doctest_shims import (
+    CONFTEST,
+    collects_doctest_modules,
+    with_ignored,
+)
 from hoc_migrate.services.steps.packages import (
     create_packages,
     follow_marker,
@@ -23,6 +28,12 @@ from hoc_migrate.services.steps.shim import (
     binds,
     parent_attribute_line,
     shim_source,
+    shim_target,
+    stub_shim_source,
+    stub_shim_target,
+    stub_with_notice,
+    uses_relative_imports,
+    with_notice,
 )
 
 
@@ -110,6 +121,7 @@ def run_move(step: Step, ctx: PlanContext) -> StepOutcome:
     # A module moved to `pkg/__init__.py` (or back) changes the package it imports from.
     were_inits = [new for old, new in mapping.items() if is_package_init(old)]
     changed = ctx.rewrite_references({old_module: new_module}, moved=moved, moved_inits=were_inits)
+    refresh_shims(ctx, changed)
     changed += ctx.rewrite_configs({old_module: new_module}, mapping, new_packages, gone_packages)
     if step.get("docs", False):
         changed += ctx.rewrite_docs({old_module: new_module})
@@ -119,19 +131,42 @@ def run_move(step: Step, ctx: PlanContext) -> StepOutcome:
             p for p in _update_headers(ctx, src, dst, list(moved)) if p not in outcome.files
         )
     if step.get("shim", False):
-        outcome.files.extend(_leave_shim(ctx, src, src_is_file, old_module, new_module, changed))
+        shims = _leave_shim(ctx, src, src_is_file, old_module, new_module, changed, mapping)
+        outcome.files.extend(shims)
+        stub = " (and a stub re-exporting its names)" if shims[0] + "i" in shims else ""
         outcome.notes.append(
-            f"left a shim at {src}: {old_module} is {new_module} under its old name"
+            f"left a shim at {src}{stub}: {old_module} is {new_module} under its old name"
         )
+        if CONFTEST in shims:
+            outcome.notes.append(
+                f"added {src} to collect_ignore in {CONFTEST}: pytest --doctest-modules "
+                "would import the shim from its old path and stop on the mismatch"
+            )
     return outcome
 
 
 def _leave_shim(
-    ctx: PlanContext, src: str, is_file: bool, old: str, new: str, rewritten: list[str]
+    ctx: PlanContext,
+    src: str,
+    is_file: bool,
+    old: str,
+    new: str,
+    rewritten: list[str],
+    mapping: dict[str, str],
 ) -> list[str]:
     shim_path = src if is_file else f"{src}/__init__.py"
     ctx.tree.write(shim_path, shim_source(old, new, package=not is_file))
     written = [shim_path]
+    # The module had a stub: type checkers read it first, so one stays at the old path too.
+    if shim_path + "i" in mapping:
+        ctx.tree.write(shim_path + "i", stub_shim_source(new))
+        written.append(shim_path + "i")
+    if is_file and collects_doctest_modules(ctx.tree, ctx.plan.verify.command):
+        conftest = ctx.tree.read_bytes(CONFTEST) if ctx.tree.is_file(CONFTEST) else None
+        result = with_ignored(conftest, shim_path)
+        if result != conftest:
+            ctx.tree.write(CONFTEST, result)
+            written.append(CONFTEST)
     # `import pkg; pkg.core` worked when pkg/__init__.py imported pkg.core: it still does.
     parent_init = f"{parent(src)}/__init__.py"
     name = old.rpartition(".")[2]
@@ -139,9 +174,28 @@ def _leave_shim(
         source = ctx.tree.read_bytes(parent_init)
         if not binds(source, name):
             sep = b"" if source.endswith(b"\n") or not source else b"\n"
-            ctx.tree.write(parent_init, source + sep + parent_attribute_line(name, new))
+            relative = ctx.style.relative_imports != "absolute" and uses_relative_imports(source)
+            package = old.rpartition(".")[0] if relative else ""
+            line = parent_attribute_line(name, new, package)
+            ctx.tree.write(parent_init, source + sep + line)
             written.append(parent_init)
     return written
+
+
+def refresh_shims(ctx: PlanContext, rewritten: list[str]) -> None:
+    """Shims (and their stubs) that a step's rewrite pointed to where their module moved on:
+    their comment and docstring name that place too."""
+    for path in rewritten:
+        source = ctx.tree.read_bytes(path)
+        if not source.startswith(SHIM_MARKER_BYTES):
+            continue
+        result = source
+        if path.endswith(".py") and (names := shim_target(source)) is not None:
+            result = with_notice(source, *names)
+        elif path.endswith(".pyi") and (new := stub_shim_target(source)) is not None:
+            result = stub_with_notice(source, new)
+        if result != source:
+            ctx.tree.write(path, result)
 
 
 def moved_on(ctx: PlanContext, step: Step, path: str) -> StepOutcome | None:

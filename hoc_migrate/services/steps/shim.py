@@ -15,12 +15,17 @@ this warning by name turns it into an error.
 from __future__ import annotations
 
 import ast
+import re
+import textwrap
 
 SHIM_MARKER = "# hoc-migrate: compatibility shim"
 SHIM_MARKER_BYTES = SHIM_MARKER.encode()
+_WIDTH = 79
+_NAMES = re.compile(rb'^_OLD = "([\w.]+)"\n_NEW = "([\w.]+)"$', re.MULTILINE)
+_STAR = re.compile(rb"^from ([\w.]+) import \*", re.MULTILINE)
 
-# The shim's code, lines short enough for any line length a linter asks: the module names
-# are written once, in `_OLD` and `_NEW`.
+# The shim's code, lines short enough for any line length a linter asks: the code names the
+# modules once, in `_OLD` and `_NEW` (the comment and docstring above them are wrapped).
 _WARN = '''\
 class MovedModuleWarning(DeprecationWarning):
     """A module moved: import it from its new name."""
@@ -77,13 +82,8 @@ if not _installed():
 
 def shim_source(old: str, new: str, *, package: bool) -> bytes:
     """The module left at the old path."""
-    quotes = '"' * 3
     lines = [
-        f"{SHIM_MARKER} (moved to {new})",
-        f"{quotes}Deprecated: this module moved.",
-        "",
-        f"`{old}` is `{new}` under its old name.",
-        quotes,
+        *_notice(old, new),
         "",
         "import importlib as _importlib",
         *(["import importlib.util as _util"] if package else []),
@@ -94,10 +94,78 @@ def shim_source(old: str, new: str, *, package: bool) -> bytes:
         f'_NEW = "{new}"',
         "",
         "",
+        "",
     ]
     body = _WARN + ("\n\n" + _FINDER if package else "")
     tail = "\n\n_sys.modules[__name__] = _importlib.import_module(_NEW)\n_warn()\n"
     return ("\n".join(lines) + body + tail).encode()
+
+
+def stub_shim_source(new: str) -> bytes:
+    """The stub left beside the shim of a module that had one: type checkers read a stub
+    before the module, and the shim alone defines none of the moved module's names. Only
+    comments above the import: a stub holds no docstring."""
+    return "\n".join([*_stub_notice(new), "", f"from {new} import *  # noqa: F403", ""]).encode()
+
+
+def _marker_comment(new: str) -> list[str]:
+    return textwrap.wrap(
+        f"{SHIM_MARKER} (moved to {new})",
+        width=_WIDTH,
+        subsequent_indent="# ",
+        break_long_words=False,
+        break_on_hyphens=False,
+    )
+
+
+def _stub_notice(new: str) -> list[str]:
+    return [
+        *_marker_comment(new),
+        "# The moved module's names under its old name, for type checkers.",
+    ]
+
+
+def _notice(old: str, new: str) -> list[str]:
+    """The marker comment and the docstring, wrapped where the names are long: no line
+    longer than the shortest line length linters ask (PEP 8's 79)."""
+    quotes = '"' * 3
+    sentence = textwrap.wrap(
+        f"`{old}` is `{new}` under its old name.",
+        width=_WIDTH,
+        break_long_words=False,
+        break_on_hyphens=False,
+    )
+    return [*_marker_comment(new), f"{quotes}Deprecated: this module moved.", "", *sentence, quotes]
+
+
+def with_notice(source: bytes, old: str, new: str) -> bytes:
+    """A shim whose comment and docstring name `new`: after a later step moved the module
+    on, its code names the new place and the text above it follows."""
+    end = source.find(b'\n"""\n')
+    if not source.startswith(SHIM_MARKER_BYTES) or end < 0:
+        return source
+    return "\n".join(_notice(old, new)).encode() + source[end + 4 :]
+
+
+def stub_with_notice(source: bytes, new: str) -> bytes:
+    """The same for a shim's stub: its leading comment lines name `new`."""
+    if not source.startswith(SHIM_MARKER_BYTES):
+        return source
+    lines = source.splitlines(keepends=True)
+    code = next((i for i, line in enumerate(lines) if not line.startswith(b"#")), len(lines))
+    return ("\n".join(_stub_notice(new)) + "\n").encode() + b"".join(lines[code:])
+
+
+def shim_target(source: bytes) -> tuple[str, str] | None:
+    """The old and new module names a shim module written by `shim_source` holds."""
+    found = _NAMES.search(source)
+    return (found[1].decode(), found[2].decode()) if found else None
+
+
+def stub_shim_target(source: bytes) -> str | None:
+    """The module a stub written by `stub_shim_source` re-exports."""
+    found = _STAR.search(source)
+    return found[1].decode() if found else None
 
 
 def binds(source: bytes, name: str) -> bool:
@@ -120,9 +188,25 @@ def binds(source: bytes, name: str) -> bool:
     return False
 
 
-def parent_attribute_line(name: str, new: str) -> bytes:
-    """The line that keeps `pkg.<name>` set by `import pkg`, as the old import did."""
-    package, _, last = new.rpartition(".")
+def uses_relative_imports(source: bytes) -> bool:
+    """Whether a module imports anything relatively (`from . import x`, `from .a import b`)."""
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError):
+        return False
+    return any(isinstance(node, ast.ImportFrom) and node.level for node in ast.walk(tree))
+
+
+def parent_attribute_line(name: str, new: str, package: str = "") -> bytes:
+    """The line that keeps `pkg.<name>` set by `import pkg`, as the old import did; relative
+    to `package` (the `__init__`'s own) when given and `new` is inside it, as the rest of an
+    `__init__` that imports its modules relatively."""
+    parent, _, last = new.rpartition(".")
     alias = "" if last == name else f" as {name}"
-    statement = f"from {package} import {last}{alias}" if package else f"import {new} as {name}"
+    if package and (parent == package or parent.startswith(package + ".")):
+        statement = f"from .{parent[len(package) + 1 :]} import {last}{alias}"
+    elif parent:
+        statement = f"from {parent} import {last}{alias}"
+    else:
+        statement = f"import {new} as {name}"
     return f"{statement}  # noqa: E402, F401 (hoc-migrate shim)\n".encode()
