@@ -194,6 +194,7 @@ class SourceCodemods(Protocol):
         moved_from: str | None = None,
         relative: str = "keep",
         protected: frozenset[str] = frozenset(),
+        shadowed: frozenset[str] = frozenset(),
     ) -> bytes: ...
 
     def relative_imports_change(
@@ -218,6 +219,7 @@ class SourceCodemods(Protocol):
         names: Sequence[str] | None = None,
         relative: str = "keep",
         protected: frozenset[str] = frozenset(),
+        shadowed: frozenset[str] = frozenset(),
     ) -> list[bytes]:
         """`rewrite_references` for every file (possibly in parallel): the results in the
         order of `files`. On failure, raises the error of the first failing file in that
