@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from hoc_migrate.core.changes import ChangeSet, Overlay, diff_states
 from hoc_migrate.core.errors import HocMigrateError, SourceParseError
+from hoc_migrate.core.paths import clean
 from hoc_migrate.core.plan import Plan
 from hoc_migrate.ports import (
     NO_PROGRESS,
@@ -21,7 +22,7 @@ from hoc_migrate.ports import (
     StyledFile,
     TreeReader,
 )
-from hoc_migrate.services.references import find_references, stub_references
+from hoc_migrate.services.references import all_references, find_references, stub_references
 from hoc_migrate.services.step_context import (
     PYTHON_SUFFIXES,
     PlanContext,
@@ -98,6 +99,13 @@ def compute_plan(
     moved = {old: new for o in outcomes for old, new in o.module_renames.items()}
     refs = find_references(overlay, moved) if moved else []
     refs += stub_references(overlay, {old: new for o in outcomes for old, new in o.renames})
+    moves = [
+        (clean(str(o.step.get("from"))), old, new)
+        for o in outcomes
+        if o.step.kind == "move"
+        for old, new in o.module_renames.items()
+    ]
+    refs += all_references(overlay, moves)
     return PlanResult(plan, outcomes, overlay.change_set(), overlay, refs)
 
 
