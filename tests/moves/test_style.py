@@ -134,3 +134,27 @@ def test_a_long_rewritten_import_is_wrapped_at_the_projects_line_length(tmp_path
     text = (tree / "shop/use.py").read_text()
     assert max(len(line) for line in text.splitlines()) <= 60
     assert text.startswith("from shop.warehouse.inventory.zeta_values import (  # both\n")
+
+
+def test_a_long_lazy_import_is_wrapped_in_a_file_the_sorter_leaves_alone(tmp_path: Path) -> None:
+    # python-dateutil: isort and black (line-length 80) configured, tz.py not isort-clean,
+    # and `from dateutil.zoneinfo import get_zonefile_instance` deep inside a method.
+    lazy = (
+        "import sys\nimport os\n\n\ndef find(name):\n    if name:\n        for _ in (1,):\n"
+        "            if not sys:\n"
+        "                from shop.zeta import Z  # the bundled values\n"
+        "                return Z, os\n"
+    )
+    files = {
+        **MODULES,
+        "pyproject.toml": '[tool.black]\nline-length = 60\n\n[tool.isort]\nprofile = "black"\n',
+        "shop/lazy.py": lazy,
+    }
+    plan = "name: s\nsteps:\n  - move: {from: shop/zeta.py, to: shop/warehouse/zeta_values.py}\n"
+    tree, _ = moved(tmp_path, files, plan)
+    assert (tree / "shop/lazy.py").read_text() == lazy.replace(
+        "                from shop.zeta import Z  # the bundled values\n",
+        "                from shop.warehouse.zeta_values import (\n"
+        "                    Z,  # the bundled values\n"
+        "                )\n",
+    )
