@@ -131,6 +131,7 @@ def test_the_shims_pass_a_strict_linter(branch: Path) -> None:
             "check",
             "--isolated",
             "--no-cache",
+            "--preview",  # pycodestyle's blank-line rules (E3), which flake8 checks
             "--select",
             "E,W,F,UP,B",
             "--line-length",
@@ -144,3 +145,5 @@ def test_the_shims_pass_a_strict_linter(branch: Path) -> None:
         check=False,
     )
     assert done.returncode == 0, done.stdout
+    # pycodestyle's E203 (flake8's defaults) flags black's `x[len(a) :]`; ruff does not.
+    assert " :]" not in (branch / "src/pkg/sub/__init__.py").read_text()
