@@ -22,7 +22,12 @@ from hoc_migrate.ports import (
     StyledFile,
     TreeReader,
 )
-from hoc_migrate.services.references import all_references, find_references, stub_references
+from hoc_migrate.services.references import (
+    all_references,
+    find_references,
+    manifest_references,
+    stub_references,
+)
 from hoc_migrate.services.step_context import (
     PYTHON_SUFFIXES,
     PlanContext,
@@ -105,8 +110,14 @@ def compute_plan(
         if o.step.kind == "move"
         for old, new in o.module_renames.items()
     ]
-    refs += all_references(overlay, moves)
-    return PlanResult(plan, outcomes, overlay.change_set(), overlay, refs)
+    refs += all_references(overlay, moves) + manifest_references(overlay, moves)
+    seen: set[tuple[str, int]] = set()
+    unique = []  # a line two searches found is listed once
+    for ref in refs:
+        if (ref.path, ref.line) not in seen:
+            seen.add((ref.path, ref.line))
+            unique.append(ref)
+    return PlanResult(plan, outcomes, overlay.change_set(), overlay, unique)
 
 
 def _restyle(overlay: Overlay, style: SourceStyle, step: ChangeSet) -> None:

@@ -66,6 +66,25 @@ def all_references(tree: TreeReader, moves: Sequence[tuple[str, str, str]]) -> l
     return found
 
 
+def manifest_references(tree: TreeReader, moves: Sequence[tuple[str, str, str]]) -> list[Reference]:
+    """MANIFEST.in lines naming a moved module's or package's old path: they name folders
+    bare (`graft src/pkg/data`, `recursive-include src/pkg/data *.dat`), and with
+    `include_package_data` the wheel ships what they list."""
+    patterns = [
+        (re.compile(rf"(?<![\w/.-]){re.escape(src)}(?=/|\s|$)"), old) for src, old, _ in moves
+    ]
+    found = []
+    for path in tree.iter_files():
+        if path.rpartition("/")[2] != "MANIFEST.in" or tree.is_dir(path):
+            continue
+        text = tree.read_bytes(path)[:MAX_REVIEW_BYTES].decode("utf-8", errors="replace")
+        for number, line in enumerate(text.splitlines(), start=1):
+            hit = next((old for pattern, old in patterns if pattern.search(line)), None)
+            if hit is not None:
+                found.append(Reference(path, number, line.strip()[:200], hit))
+    return found
+
+
 def _all_entries(source: bytes, name: str) -> Iterator[int]:
     """The lines of the module-level `__all__` assignments holding the string `name`."""
     try:

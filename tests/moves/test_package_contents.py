@@ -182,3 +182,15 @@ def test_all_naming_a_submodule_that_moved_away_is_listed(tmp_path: Path) -> Non
             "__all__ names 'zoneinfo', the submodule that moved to zones.tz.zoneinfo",
         )
     ]
+
+
+def test_a_manifest_naming_the_moved_folder_is_listed(tmp_path: Path) -> None:
+    # With `include_package_data`, the wheel ships what MANIFEST.in lists, folders named bare.
+    manifest = (
+        "include LICENSE\nrecursive-include src/zones/zoneinfo *.dat\ngraft src/zones/zoneinfo\n"
+    )
+    repo = project(tmp_path / "repo", {**ZONES, "MANIFEST.in": manifest})
+    dry = dry_run(write_plan(tmp_path, MOVE_ZONEINFO), repo, "--no-check", "--format", "json")
+    assert dry.code == 0, dry.stderr
+    refs = json.loads(dry.stdout)["references_to_review"]
+    assert [(r["path"], r["line"]) for r in refs] == [("MANIFEST.in", 2), ("MANIFEST.in", 3)]
