@@ -187,11 +187,17 @@ class TimedCodemods(LibcstCodemods):
         names: Sequence[str] | None = None,
         relative: str = "keep",
         protected: frozenset[str] = frozenset(),
+        shadowed: frozenset[str] = frozenset(),
     ) -> list[bytes]:
         start = time.perf_counter()
         try:
             return super().rewrite_references_batch(
-                files, renames=renames, names=names, relative=relative, protected=protected
+                files,
+                renames=renames,
+                names=names,
+                relative=relative,
+                protected=protected,
+                shadowed=shadowed,
             )
         finally:
             self.rewrite += time.perf_counter() - start

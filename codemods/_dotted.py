@@ -96,7 +96,12 @@ class Renames:
     definitions, not modules, and the modules themselves stay where they are.
     """
 
-    def __init__(self, renames: Mapping[str, str], names: Sequence[str] | None = None) -> None:
+    def __init__(
+        self,
+        renames: Mapping[str, str],
+        names: Sequence[str] | None = None,
+        shadowed: Iterable[str] = (),
+    ) -> None:
         problems = [
             f"{old!r} -> {new!r}"
             for old, new in renames.items()
@@ -110,6 +115,11 @@ class Renames:
             pairs = {f"{old}.{n}": f"{new}.{n}" for old, new in pairs.items() for n in names}
         self._map = pairs
         self.is_symbols = names is not None
+        #: Old module paths that, read as an attribute of their package, are something
+        #: else: the package's `__init__` binds the name itself (`from .isoparser import
+        #: isoparser` makes `pkg.isoparser` the class). `from pkg import isoparser` and the
+        #: chain `pkg.isoparser.x` reach that object, so they do not follow the module.
+        self.shadowed = frozenset(shadowed)
 
     def __bool__(self) -> bool:
         return bool(self._map)
@@ -143,6 +153,8 @@ class Renames:
         # An aliased import of the renamed module itself is rewritten at the import.
         if depth < 0 or (depth == 0 and not plain):
             return None
+        if depth > 0 and hit.key in self.shadowed:
+            return None  # the chain reads the package's own attribute, not the module
         key_target = hit.new[: len(hit.new) - (len(full) - len(hit.key))]
         module = parent(key_target) if hit.is_symbol else key_target
         symbol = last(key_target) if hit.is_symbol else None
@@ -151,6 +163,15 @@ class Renames:
     def apply(self, dotted: str) -> str | None:
         hit = self.lookup(dotted)
         return None if hit is None else hit.new
+
+    def apply_attribute(self, owner: str, name: str) -> str | None:
+        """`apply` for `name` read as an attribute of module `owner`, as `from owner import
+        name` reads it: None when that attribute is not the renamed submodule (shadowed)."""
+        dotted = f"{owner}.{name}"
+        hit = self.lookup(dotted)
+        if hit is None or (hit.key == dotted and dotted in self.shadowed):
+            return None
+        return hit.new
 
 
 #: How a rewritten import may be relative: as the file wrote it where it can ("keep"), never

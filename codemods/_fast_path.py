@@ -115,6 +115,7 @@ def fast_rewrite(
     moved_from: str | None = None,
     relative: str = "keep",
     protected: frozenset[str] = frozenset(),
+    shadowed: frozenset[str] = frozenset(),
 ) -> str | None:
     """What `rewrite_module_references` returns (`source` itself when nothing changes), or
     None when only the LibCST path can tell."""
@@ -132,7 +133,7 @@ def fast_rewrite(
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # invalid escapes etc.: not ours to report
             tree = ast.parse(source)
-        rename_map = Renames(renames, names)
+        rename_map = Renames(renames, names, shadowed)
         data = source.encode("utf-8")
     except (SyntaxError, ValueError, RecursionError, UnicodeError, MemoryError):
         return None
@@ -323,7 +324,7 @@ class _Planner:
             return
         groups: dict[str, list[tuple[ast.alias, str]]] = {}
         for alias in node.names:
-            path = renames.apply(f"{base}.{alias.name}") or f"{base}.{alias.name}"
+            path = renames.apply_attribute(base, alias.name) or f"{base}.{alias.name}"
             groups.setdefault(parent(path), []).append((alias, last(path)))
         if len(groups) > 1:
             raise _NotProven("the import splits")

@@ -160,6 +160,7 @@ def rewrite_module_references(
     relative: str = "keep",
     protected: frozenset[str] = frozenset(),
     was_package: bool | None = None,
+    shadowed: frozenset[str] = frozenset(),
 ) -> str:
     """The file's source with every reference to `renames` (old -> new) rewritten.
 
@@ -171,7 +172,9 @@ def rewrite_module_references(
     Returns `source` itself when nothing changes; raises `libcst.ParserSyntaxError` when
     the source does not parse. References left alone on purpose (a name bound to several
     modules) are described in `warnings`, if given. `relative` is the project's policy for
-    the relative imports it writes (see `codemods._dotted.RELATIVE_POLICIES`).
+    the relative imports it writes (see `codemods._dotted.RELATIVE_POLICIES`). `shadowed`
+    holds the old module paths their package's `__init__` binds to something else
+    (`Renames.shadowed`): `from pkg import name` keeps importing that.
 
     Most files take a fast path (`codemods/_fast_path.py`: stdlib `ast` and text splices,
     proven to give the same bytes); the rest are rewritten with LibCST.
@@ -185,6 +188,7 @@ def rewrite_module_references(
         moved_from=moved_from,
         relative=relative,
         protected=protected,
+        shadowed=shadowed,
     )
     if fast is not None:
         return fast
@@ -199,6 +203,7 @@ def rewrite_module_references(
         relative=relative,
         protected=protected,
         was_package=was_package,
+        shadowed=shadowed,
     )
 
 
@@ -214,6 +219,7 @@ def _rewrite_with_libcst(
     relative: str = "keep",
     protected: frozenset[str] = frozenset(),
     was_package: bool | None = None,
+    shadowed: frozenset[str] = frozenset(),
 ) -> str:
     """`rewrite_module_references` through LibCST only (the reference the fast path
     must equal)."""
@@ -221,7 +227,7 @@ def _rewrite_with_libcst(
     place = file_place(
         module, is_package, Renames(renames), moved_from, relative, protected, was_package
     )
-    new_tree, found = rewrite_tree(tree, Renames(renames, names), place)
+    new_tree, found = rewrite_tree(tree, Renames(renames, names, shadowed), place)
     if warnings is not None:
         warnings.extend(found)
     if new_tree is tree:

@@ -162,7 +162,7 @@ class Rewriter(cst.CSTTransformer):
         groups: dict[str, list[cst.ImportAlias]] = {}
         for alias in node.names:
             name = dotted_name(alias.name)
-            path = self._renames.apply(f"{base}.{name}") or f"{base}.{name}"
+            path = self._renames.apply_attribute(base, name) or f"{base}.{name}"
             groups.setdefault(parent(path), []).append(renamed_alias(alias, last(path)))
         untouched = list(groups) == [base] and all(
             a is b for a, b in zip(groups[base], node.names, strict=True)

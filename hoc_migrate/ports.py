@@ -198,6 +198,7 @@ class SourceCodemods(Protocol):
         relative: str = "keep",
         protected: frozenset[str] = frozenset(),
         was_package: bool | None = None,
+        shadowed: frozenset[str] = frozenset(),
     ) -> bytes: ...
 
     def relative_imports_change(
@@ -224,6 +225,7 @@ class SourceCodemods(Protocol):
         names: Sequence[str] | None = None,
         relative: str = "keep",
         protected: frozenset[str] = frozenset(),
+        shadowed: frozenset[str] = frozenset(),
     ) -> list[bytes]:
         """`rewrite_references` for every file (possibly in parallel): the results in the
         order of `files`. On failure, raises the error of the first failing file in that

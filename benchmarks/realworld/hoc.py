@@ -138,9 +138,11 @@ def references(stderr: str) -> list[str]:
 
 
 def renames(ws: Workspace, run: Runner, rev: str) -> dict[str, str]:
-    """Files the branch renamed (git's rename detection), old path -> new path."""
+    """Files the branch renamed (git's rename detection), old path -> new path. A module
+    moved with a shim left at its old path is a copy to git (the old path was rewritten into
+    the shim): copies of files the branch changed count too (`-C`)."""
     result = run.run(
-        ["git", "diff", "-M", "--name-status", "-z", BASE_BRANCH, rev],
+        ["git", "diff", "-M", "-C", "--name-status", "-z", BASE_BRANCH, rev],
         cwd=ws.repo,
         timeout=120,
     )

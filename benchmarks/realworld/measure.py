@@ -219,11 +219,14 @@ def check_imports(ws: Workspace, run: Runner) -> dict[str, str]:
 
 
 def check_wheel(ws: Workspace, run: Runner, label: str) -> list[str]:
-    """The project's modules that a wheel built from the tree leaves out (`pip wheel .`).
+    """The project's files that a wheel built from the tree leaves out (`pip wheel .`):
+    modules, and the data files inside its packages (a tarball read with `pkgutil.get_data`).
 
     An editable install imports straight from the folder; users install the wheel, whose
-    package list comes from the project's metadata (a literal `packages=[...]`, say).
-    Built from a copy without .git: hatch-vcs and setuptools-scm then read PKG-INFO."""
+    package list and package data come from the project's metadata (a literal
+    `packages=[...]`, setup.cfg's `[options.package_data]`, say). Paths are relative to the
+    folder the packages are in (`src` in a src layout). Built from a copy without .git:
+    hatch-vcs and setuptools-scm then read PKG-INFO."""
     folder = ws.out / f"wheel-{label}"
     source = ws.out / f"wheel-source-{label}"
     for old in (folder, source):
@@ -240,11 +243,28 @@ def check_wheel(ws: Workspace, run: Runner, label: str) -> list[str]:
     if not built.ok or not wheels:
         return [f"{NO_WHEEL}{error_line(built.stderr or built.stdout)}"]
     with zipfile.ZipFile(wheels[0]) as wheel:
-        shipped = {name for name in wheel.namelist() if name.endswith(".py")}
+        shipped = set(wheel.namelist())
     root = ws.repo / "src" if ws.project.layout == "src" else ws.repo
     listed = run.run(["git", "ls-files", "-z", "--", *ws.project.packages], cwd=root, timeout=60)
-    modules = [name for name in listed.stdout.split("\0") if name.endswith(".py")]
-    return sorted(name for name in modules if name not in shipped)
+    files = [name for name in listed.stdout.split("\0") if name]
+    return sorted(name for name in files if name not in shipped)
+
+
+def wheel_lost(
+    base_missing: Sequence[str],
+    branch_missing: Sequence[str],
+    renames: Mapping[str, str],
+    layout: str,
+) -> list[str]:
+    """What the branch's wheel leaves out that the base's shipped: the files the base's
+    wheel left out too (a README inside a package, say) followed through the branch's
+    renames (repository paths), so that moving one is no loss."""
+    prefix = "src/" if layout == "src" else ""
+    followed = set()
+    for name in base_missing:
+        new = renames.get(prefix + name, prefix + name)
+        followed.add(new.removeprefix(prefix) if new.startswith(prefix) else new)
+    return sorted(set(branch_missing) - followed)
 
 
 def error_line(text: str) -> str:

@@ -43,6 +43,7 @@ from measure import (
     new_findings,
     run_lint,
     run_suite,
+    wheel_lost,
 )
 from report import table
 from runner import Runner, clean_env
@@ -291,7 +292,12 @@ def judge(record: dict[str, Any], hoc: HocRun) -> None:
     broken_eps = [ep["name"] for ep in worked if (ep["group"], ep["name"]) not in still]
     record["entry_points_ok"] = f"{len(worked) - len(broken_eps)}/{len(worked)}"
     broken_imports = [name for name, error in branch["imports"].items() if error]
-    lost = sorted(set(branch["wheel_missing"]) - set(base["wheel_missing"]))
+    lost = wheel_lost(
+        base["wheel_missing"],
+        branch["wheel_missing"],
+        branch.get("renames", {}),
+        record["layout"],
+    )
     record["wheel_lost"] = lost
     problems = []
     if branch["reinstall"]["exit"] != 0:
@@ -304,7 +310,7 @@ def judge(record: dict[str, Any], hoc: HocRun) -> None:
         problems.append("entry point " + ", ".join(broken_eps[:3]) + " broken")
     if lost:
         problems.append(
-            "no wheel" if lost[0].startswith(NO_WHEEL) else f"wheel lacks {len(lost)} module(s)"
+            "no wheel" if lost[0].startswith(NO_WHEEL) else f"wheel lacks {len(lost)} file(s)"
         )
     record["works"] = not problems
     if hoc.verdict == "verified":

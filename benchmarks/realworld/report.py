@@ -106,7 +106,7 @@ def notes(record: dict[str, Any]) -> str:
     if lost and lost[0].startswith("no wheel: "):
         out.append("pip wheel fails on the branch: " + lost[0].removeprefix("no wheel: "))
     elif lost:
-        out.append(f"wheel lacks {len(lost)} module(s): " + ", ".join(lost[:3]))
+        out.append(f"wheel lacks {len(lost)} file(s): " + ", ".join(lost[:3]))
     refs = len(hoc["apply_references"]) or len(hoc["dry_run_references"])
     if refs:
         out.append(f"{refs} reference(s) to review")

@@ -260,6 +260,37 @@ EOF
   echo "          pkg._core.recipes; 1 passed (the doctest, once)"
 }
 
+case_dateutil() {
+  say "python-dateutil: setup.cfg package data, a class its package re-exports, __all__"
+  new_repo dateutil
+  file setup.cfg <<'EOF'
+[options]
+package_dir =
+    =src
+packages = find:
+[options.packages.find]
+where = src
+[options.package_data]
+du.zoneinfo = zones.dat
+EOF
+  printf '__all__ = ["tz", "zoneinfo"]\n' | file src/du/__init__.py
+  file src/du/tz/__init__.py </dev/null
+  printf 'from pkgutil import get_data\nZONES = get_data(__name__, "zones.dat")\n' | file src/du/zoneinfo/__init__.py
+  echo UTC | file src/du/zoneinfo/zones.dat
+  echo 'from .isoparser import isoparser' | file src/du/parser/__init__.py
+  printf 'class isoparser:\n    pass\n' | file src/du/parser/isoparser.py
+  echo 'from du.parser import isoparser' | file tests/test_iso.py
+  file plan.yaml <<'EOF'
+name: r
+steps:
+  - move: {from: src/du/zoneinfo, to: src/du/tz/zoneinfo}
+  - move: {from: src/du/parser/isoparser.py, to: src/du/parser/_isoparser.py}
+EOF
+  commit; "$hoc" dry-run plan.yaml 2>&1 | grep -E '^[-+](du|from)|^diff --git a/(setup|tests)|__all__'
+  echo "EXPECTED: setup.cfg's key becomes du.tz.zoneinfo; tests/test_iso.py untouched (the"
+  echo "          class); src/du/__init__.py:1 listed: __all__ names 'zoneinfo'"
+}
+
 cases=("$@")
-[ ${#cases[@]} -eq 0 ] && cases=(roots outside lying packaging strings shim shim_stub mode lint localfolder init)
+[ ${#cases[@]} -eq 0 ] && cases=(roots outside lying packaging strings shim shim_stub mode lint localfolder init dateutil)
 for name in "${cases[@]}"; do "case_$name"; done

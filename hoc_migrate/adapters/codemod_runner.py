@@ -17,6 +17,7 @@ import threading
 from collections.abc import Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
+from typing import NamedTuple
 
 import libcst
 
@@ -94,6 +95,7 @@ class LibcstCodemods:
         relative: str = "keep",
         protected: frozenset[str] = frozenset(),
         was_package: bool | None = None,
+        shadowed: frozenset[str] = frozenset(),
     ) -> bytes:
         with _reported(path):
             text, encoding = decode_source(source)
@@ -107,6 +109,7 @@ class LibcstCodemods:
                 relative=relative,
                 protected=protected,
                 was_package=was_package,
+                shadowed=shadowed,
             )
             return source if result == text else encode_source(result, encoding)
 
@@ -145,14 +148,16 @@ class LibcstCodemods:
         names: Sequence[str] | None = None,
         relative: str = "keep",
         protected: frozenset[str] = frozenset(),
+        shadowed: frozenset[str] = frozenset(),
     ) -> list[bytes]:
         workers = min(_usable_cores(), len(files) // PARALLEL_THRESHOLD)
         context = _fork_context()
+        options = _Options(relative, protected, shadowed)
         if workers < 2 or context is None:
-            return [self._rewrite_file(f, renames, names, relative, protected) for f in files]
+            return [self._rewrite_file(f, renames, names, options) for f in files]
         size = max(_MIN_CHUNK, -(-len(files) // (workers * 4)))  # a few chunks per worker
         chunks = [
-            (list(files[i : i + size]), dict(renames), names, relative, protected)
+            (list(files[i : i + size]), dict(renames), names, options)
             for i in range(0, len(files), size)
         ]
         results: list[bytes] = []
@@ -165,8 +170,7 @@ class LibcstCodemods:
                 ):
                     if failed is not None:
                         results += [
-                            self._rewrite_file(f, renames, names, relative, protected)
-                            for f in chunk[0]
+                            self._rewrite_file(f, renames, names, options) for f in chunk[0]
                         ]
                         continue
                     results += [
@@ -183,8 +187,7 @@ class LibcstCodemods:
         file: ReferenceFile,
         renames: Mapping[str, str],
         names: Sequence[str] | None,
-        relative: str = "keep",
-        protected: frozenset[str] = frozenset(),
+        options: _Options,
     ) -> bytes:
         return self.rewrite_references(
             file.source,
@@ -194,9 +197,10 @@ class LibcstCodemods:
             renames=renames,
             names=names,
             moved_from=file.moved_from,
-            relative=relative,
-            protected=protected,
+            relative=options.relative,
+            protected=options.protected,
             was_package=file.was_package,
+            shadowed=options.shadowed,
         )
 
     def rewrite_config(
@@ -349,18 +353,26 @@ class LibcstCodemods:
             return [_explain(c) for c in split_hybrid.classify(text)]
 
 
-_Chunk = tuple[list[ReferenceFile], dict[str, str], Sequence[str] | None, str, frozenset[str]]
+class _Options(NamedTuple):
+    """How every file of a batch is rewritten (see `rewrite_references`)."""
+
+    relative: str
+    protected: frozenset[str]
+    shadowed: frozenset[str]
+
+
+_Chunk = tuple[list[ReferenceFile], dict[str, str], Sequence[str] | None, _Options]
 
 
 def _rewrite_chunk(chunk: _Chunk) -> tuple[list[bytes | None], int | None]:
     """In a worker: each file's new bytes (None: unchanged), up to the first failing file,
     whose index comes second (the parent re-runs it to raise its error)."""
-    files, renames, names, relative, protected = chunk
+    files, renames, names, options = chunk
     codemods = LibcstCodemods()
     outputs: list[bytes | None] = []
     for index, file in enumerate(files):
         try:
-            result = codemods._rewrite_file(file, renames, names, relative, protected)
+            result = codemods._rewrite_file(file, renames, names, options)
         except HocMigrateError:
             return outputs, index
         outputs.append(None if result == file.source else result)

@@ -5,8 +5,9 @@ The project's tools do the work, with the project's configuration: `ruff check -
 format` or black where the project formats with them. A file is restyled only where the
 tool found it clean before the step (a file the project does not keep sorted is left as the
 rewrite made it: sorting it would mix unrelated changes into the move), and only when the
-step changed its imports. Without a sorter, a rewritten import longer than the project's line
-length is wrapped (isort's black-style wrapping of that one statement).
+step changed its imports. Where none of them ran on a file (none is configured, or the file
+was not clean for them), a rewritten import longer than the project's line length, indent
+included, is wrapped (isort's black-style wrapping of that one statement).
 """
 
 from __future__ import annotations
@@ -123,11 +124,15 @@ class ProjectStyle:
         formatter = self._formatter()
         if formatter is not None:
             steps.append(formatter)
+        applied = False
         for step in steps:
             old = file.before
             if old is None or step(old, file.before_path or file.path) == old:
                 text = step(text, file.path) or text
-        if sorter is None and formatter is None and self.style.line_length is not None:
+                applied = True
+        # No tool of the project's ran on the file (none is configured, or the file was not
+        # clean for it before): the rewritten imports still keep to its line length.
+        if not applied and self.style.line_length is not None:
             text = _wrap_long_imports(text, file.before, self.style.line_length)
         return text
 
@@ -254,7 +259,6 @@ def _wrap_long_imports(source: bytes, before: bytes | None, limit: int) -> bytes
         return source
     import isort  # noqa: PLC0415
 
-    config = isort.Config(profile="black", line_length=limit, combine_as_imports=True)
     for node in sorted(long_ones, key=lambda n: n.lineno, reverse=True):
         line = lines[node.lineno - 1]
         stripped = line.lstrip()
@@ -262,6 +266,9 @@ def _wrap_long_imports(source: bytes, before: bytes | None, limit: int) -> bytes
         if ";" in stripped or not stripped.startswith(("import ", "from ")):
             continue
         newline = "\r\n" if line.endswith("\r\n") else "\n"
+        # An import inside a function is indented: the statement gets what the indent leaves.
+        width = max(limit - len(indent.expandtabs()), 20)
+        config = isort.Config(profile="black", line_length=width, combine_as_imports=True)
         try:
             wrapped = isort.code(stripped, config=config)
         except Exception:  # noqa: BLE001

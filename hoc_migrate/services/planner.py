@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from hoc_migrate.core.changes import ChangeSet, Overlay, diff_states
 from hoc_migrate.core.errors import HocMigrateError, SourceParseError
+from hoc_migrate.core.paths import clean
 from hoc_migrate.core.plan import Plan
 from hoc_migrate.ports import (
     NO_PROGRESS,
@@ -21,7 +22,12 @@ from hoc_migrate.ports import (
     StyledFile,
     TreeReader,
 )
-from hoc_migrate.services.references import find_references, stub_references
+from hoc_migrate.services.references import (
+    all_references,
+    find_references,
+    manifest_references,
+    stub_references,
+)
 from hoc_migrate.services.step_context import (
     PYTHON_SUFFIXES,
     PlanContext,
@@ -98,7 +104,20 @@ def compute_plan(
     moved = {old: new for o in outcomes for old, new in o.module_renames.items()}
     refs = find_references(overlay, moved) if moved else []
     refs += stub_references(overlay, {old: new for o in outcomes for old, new in o.renames})
-    return PlanResult(plan, outcomes, overlay.change_set(), overlay, refs)
+    moves = [
+        (clean(str(o.step.get("from"))), old, new)
+        for o in outcomes
+        if o.step.kind == "move"
+        for old, new in o.module_renames.items()
+    ]
+    refs += all_references(overlay, moves) + manifest_references(overlay, moves)
+    seen: set[tuple[str, int]] = set()
+    unique = []  # a line two searches found is listed once
+    for ref in refs:
+        if (ref.path, ref.line) not in seen:
+            seen.add((ref.path, ref.line))
+            unique.append(ref)
+    return PlanResult(plan, outcomes, overlay.change_set(), overlay, unique)
 
 
 def _restyle(overlay: Overlay, style: SourceStyle, step: ChangeSet) -> None:

@@ -5,13 +5,16 @@ Makefiles), any mention."""
 
 from __future__ import annotations
 
+import ast
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping, Sequence
 
+from hoc_migrate.core.paths import parent
 from hoc_migrate.ports import TreeReader
 from hoc_migrate.services.step_context import Reference
 from hoc_migrate.services.steps.doctest_shims import CONFTEST, ignored_shim_lines
 from hoc_migrate.services.steps.shim import SHIM_MARKER_BYTES as SHIM_MARKER
+from hoc_migrate.services.steps.shim import binds
 
 # Text files that commonly name modules: stubs, docs, packaging and tool configuration.
 REVIEW_SUFFIXES = (
@@ -46,6 +49,68 @@ def stub_references(tree: TreeReader, file_moves: Mapping[str, str]) -> list[Ref
             text = f"stub of {old}, which moved to {new}: move or update the stub"
             found.append(Reference(stub, 1, text, old))
     return found
+
+
+def all_references(tree: TreeReader, moves: Sequence[tuple[str, str, str]]) -> list[Reference]:
+    """`__all__` entries naming a submodule by its bare name after it moved out of the
+    package (`moves`: the path it was moved from, its old and new dotted names): `from pkg
+    import *`, and a package `__getattr__` that imports what `__all__` lists, still ask
+    for the old name (a shim there warns). A name the package binds itself is not the
+    submodule (`from .isoparser import isoparser`): that entry stays right."""
+    found = []
+    for src, old, new in moves:
+        package, _, name = old.rpartition(".")
+        init = f"{parent(src)}/__init__.py"
+        if not package or not parent(src) or not tree.exists(init) or tree.is_dir(init):
+            continue
+        source = tree.read_bytes(init)
+        if binds(source, name):
+            continue
+        for line in _all_entries(source, name):
+            text = f"__all__ names {name!r}, the submodule that moved to {new}"
+            found.append(Reference(init, line, text, old))
+    return found
+
+
+def manifest_references(tree: TreeReader, moves: Sequence[tuple[str, str, str]]) -> list[Reference]:
+    """MANIFEST.in lines naming a moved module's or package's old path: they name folders
+    bare (`graft src/pkg/data`, `recursive-include src/pkg/data *.dat`), and with
+    `include_package_data` the wheel ships what they list."""
+    patterns = [
+        (re.compile(rf"(?<![\w/.-]){re.escape(src)}(?=/|\s|$)"), old) for src, old, _ in moves
+    ]
+    found = []
+    for path in tree.iter_files():
+        if path.rpartition("/")[2] != "MANIFEST.in" or tree.is_dir(path):
+            continue
+        text = tree.read_bytes(path)[:MAX_REVIEW_BYTES].decode("utf-8", errors="replace")
+        for number, line in enumerate(text.splitlines(), start=1):
+            hit = next((old for pattern, old in patterns if pattern.search(line)), None)
+            if hit is not None:
+                found.append(Reference(path, number, line.strip()[:200], hit))
+    return found
+
+
+def _all_entries(source: bytes, name: str) -> Iterator[int]:
+    """The lines of the module-level `__all__` assignments holding the string `name`."""
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError):
+        return
+    for node in tree.body:
+        if isinstance(node, ast.Assign):
+            targets = node.targets
+        elif isinstance(node, ast.AugAssign | ast.AnnAssign):
+            targets = [node.target]
+        else:
+            continue
+        if node.value is None or not any(
+            isinstance(t, ast.Name) and t.id == "__all__" for t in targets
+        ):
+            continue
+        for sub in ast.walk(node.value):
+            if isinstance(sub, ast.Constant) and sub.value == name:
+                yield sub.lineno
 
 
 def find_references(tree: TreeReader, moved: Mapping[str, str]) -> list[Reference]:

@@ -174,12 +174,15 @@ class PlanContext:
         moved: Mapping[str, str] | None = None,
         moved_inits: Collection[str] = (),
         skip: Sequence[str] = (),
+        shadowed: frozenset[str] = frozenset(),
     ) -> list[str]:
         """Rewrite every reference to `renames` in the tree; returns the files changed.
 
         `moved` maps a file's new path to its old module name, for files this step moved
         (their own relative imports must be re-based even when they mention nothing);
-        `moved_inits`: those of them that were a package's `__init__.py` before."""
+        `moved_inits`: those of them that were a package's `__init__.py` before.
+        `shadowed`: old module paths that their package's `__init__` binds to something
+        else (`from .isoparser import isoparser`), so `from pkg import isoparser` stays."""
         moved = moved or {}
         files: list[ReferenceFile] = []
         for path in self.python_files():
@@ -222,6 +225,7 @@ class PlanContext:
                 names=names,
                 relative=self.style.relative_imports,
                 protected=self.protected,
+                shadowed=shadowed,
             )
         changed = []
         for file, result in zip(files, results, strict=True):

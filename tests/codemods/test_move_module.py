@@ -249,6 +249,43 @@ def test_init_reexports_keep_working_and_all_is_unchanged() -> None:
     assert move(before, module="app.integrations.drivers", is_package=True) == dedent(after)
 
 
+ISOPARSER = {"dateutil.parser.isoparser": "dateutil.parser._isoparser"}
+
+
+@pytest.mark.parametrize("rewrite", [rewrite_module_references, _rewrite_with_libcst])
+def test_a_name_the_package_binds_itself_is_not_its_moved_submodule(rewrite) -> None:  # type: ignore[no-untyped-def]
+    # dateutil/parser/__init__.py: `from .isoparser import isoparser, isoparse`, so
+    # `dateutil.parser.isoparser` is the class, whatever happens to the module of that name.
+    before = """\
+        import dateutil.parser
+        import dateutil.parser.isoparser
+        from dateutil.parser import isoparser, isoparse
+        from dateutil.parser.isoparser import isoparser as iso_class
+
+
+        def parse(text):
+            return dateutil.parser.isoparser(sep="T").isoparse(text)
+        """
+    after = """\
+        import dateutil.parser
+        import dateutil.parser._isoparser
+        from dateutil.parser import isoparser, isoparse
+        from dateutil.parser._isoparser import isoparser as iso_class
+
+
+        def parse(text):
+            return dateutil.parser.isoparser(sep="T").isoparse(text)
+        """
+    result = rewrite(
+        dedent(before),
+        module="tests.test_isoparser",
+        is_package=False,
+        renames=ISOPARSER,
+        shadowed=frozenset(ISOPARSER),
+    )
+    assert result == dedent(after)
+
+
 # --- the moved module itself ------------------------------------------------------------
 
 

@@ -138,7 +138,7 @@ def strict_lint(tree: Path, *paths: str) -> subprocess.CompletedProcess[str]:
             "check",
             "--isolated",
             "--no-cache",
-            "--preview",
+            "--preview",  # pycodestyle's blank-line rules (E3), which flake8 checks
             "--select",
             "E,W,F,UP,B,PYI",
             "--line-length",
@@ -155,6 +155,8 @@ def strict_lint(tree: Path, *paths: str) -> subprocess.CompletedProcess[str]:
 def test_the_shims_pass_a_strict_linter(branch: Path) -> None:
     done = strict_lint(branch, "src/pkg/core.py", "src/pkg/sub/__init__.py")
     assert done.returncode == 0, done.stdout
+    # pycodestyle's E203 (flake8's defaults) flags black's `x[len(a) :]`; ruff does not.
+    assert " :]" not in (branch / "src/pkg/sub/__init__.py").read_text()
 
 
 # Shaped like more-itertools: a typed flat package whose modules have stubs beside them, its

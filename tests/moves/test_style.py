@@ -161,3 +161,27 @@ def test_a_package_the_project_sorts_as_a_local_folder_stays_one(tmp_path: Path)
         "from .zzz.alpha import A",
         "from shop.zeta import Z",
     ]
+
+
+def test_a_long_lazy_import_is_wrapped_in_a_file_the_sorter_leaves_alone(tmp_path: Path) -> None:
+    # python-dateutil: isort and black (line-length 80) configured, tz.py not isort-clean,
+    # and `from dateutil.zoneinfo import get_zonefile_instance` deep inside a method.
+    lazy = (
+        "import sys\nimport os\n\n\ndef find(name):\n    if name:\n        for _ in (1,):\n"
+        "            if not sys:\n"
+        "                from shop.zeta import Z  # the bundled values\n"
+        "                return Z, os\n"
+    )
+    files = {
+        **MODULES,
+        "pyproject.toml": '[tool.black]\nline-length = 60\n\n[tool.isort]\nprofile = "black"\n',
+        "shop/lazy.py": lazy,
+    }
+    plan = "name: s\nsteps:\n  - move: {from: shop/zeta.py, to: shop/warehouse/zeta_values.py}\n"
+    tree, _ = moved(tmp_path, files, plan)
+    assert (tree / "shop/lazy.py").read_text() == lazy.replace(
+        "                from shop.zeta import Z  # the bundled values\n",
+        "                from shop.warehouse.zeta_values import (\n"
+        "                    Z,  # the bundled values\n"
+        "                )\n",
+    )

@@ -1,5 +1,7 @@
 """INI files (setup.cfg, tox.ini, .coveragerc, mypy.ini, .importlinter, .flake8): the
-known keys edited line by line, everything else left byte for byte."""
+known keys edited line by line, everything else left byte for byte. In setup.cfg's
+`[options.package_data]` and `[options.exclude_package_data]` the keys are package names,
+and they follow."""
 
 from __future__ import annotations
 
@@ -18,6 +20,8 @@ from hoc_migrate.adapters.config_refs.values import (
 
 _SECTION = re.compile(r"^\[(?P<name>[^\]]+)\]\s*$")
 _KEY = re.compile(r"^(?P<key>[^\s=:#;][^=:]*?)\s*[=:]")
+# setup.cfg sections whose keys are package names (`pkg.data = *.tar.gz`): the keys follow.
+_PACKAGE_KEYS = ("options.package_data", "options.exclude_package_data")
 
 
 def _ini_rule(section: str, key: str) -> Rewrite | None:
@@ -159,6 +163,10 @@ def rewrite_ini(source: str, renames: ConfigRenames, *, entry_points: bool = Fal
             continue
         key_match = _KEY.match(body)
         if key_match and not body.startswith((" ", "\t", "#", ";")):
+            if section in _PACKAGE_KEYS:
+                package = renames.module(key_match["key"])
+                out.append(line if package is None else package + line[key_match.end("key") :])
+                continue
             rule = entry if entry_points else _ini_rule(section, key_match["key"])
             if rule is not None:
                 value_lines = [line]

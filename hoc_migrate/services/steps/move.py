@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import ast
+from collections.abc import Iterator
+
 from hoc_migrate.core.errors import PlanError, Problem
+from hoc_migrate.core.modules import resolve_relative
 from hoc_migrate.core.paths import (
     ancestors,
     clean,
@@ -120,7 +124,12 @@ def run_move(step: Step, ctx: PlanContext) -> StepOutcome:
             gone_packages += [m for m in (ctx.module_of(gone),) if m]
     # A module moved to `pkg/__init__.py` (or back) changes the package it imports from.
     were_inits = [new for old, new in mapping.items() if is_package_init(old)]
-    changed = ctx.rewrite_references({old_module: new_module}, moved=moved, moved_inits=were_inits)
+    changed = ctx.rewrite_references(
+        {old_module: new_module},
+        moved=moved,
+        moved_inits=were_inits,
+        shadowed=_shadowed(ctx, src, old_module),
+    )
     refresh_shims(ctx, changed)
     changed += ctx.rewrite_configs({old_module: new_module}, mapping, new_packages, gone_packages)
     if step.get("docs", False):
@@ -196,6 +205,56 @@ def refresh_shims(ctx: PlanContext, rewritten: list[str]) -> None:
             result = stub_with_notice(source, new)
         if result != source:
             ctx.tree.write(path, result)
+
+
+def _shadowed(ctx: PlanContext, src: str, old_module: str) -> frozenset[str]:
+    """`{old_module}` when its package's `__init__` binds the module's name to something
+    else (`from .isoparser import isoparser`: `pkg.isoparser` is the class), so that
+    `from pkg import isoparser` keeps importing what it imported; else nothing."""
+    package, _, name = old_module.rpartition(".")
+    parent_init = f"{parent(src)}/__init__.py"
+    if not package or not ctx.tree.is_file(parent_init):
+        return frozenset()
+    try:
+        tree = ast.parse(ctx.tree.read_bytes(parent_init))
+    except (SyntaxError, ValueError):
+        return frozenset()
+    hidden = False  # the last binding of `name` at the package's top level decides
+    for node in _top_level(tree.body):
+        if isinstance(node, ast.ImportFrom):
+            base = resolve_relative(package, node.level, node.module)
+            for alias in node.names:
+                if (alias.asname or alias.name) == name:
+                    hidden = f"{base}.{alias.name}" != old_module
+        elif isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.asname == name:
+                    hidden = alias.name != old_module
+                elif alias.asname is None and alias.name.partition(".")[0] == name:
+                    hidden = True  # `import name`: a top-level module of that name
+        elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            if node.name == name:
+                hidden = True
+        elif any(
+            isinstance(sub, ast.Name) and isinstance(sub.ctx, ast.Store) and sub.id == name
+            for sub in ast.walk(node)
+        ):
+            hidden = True
+    return frozenset({old_module}) if hidden else frozenset()
+
+
+def _top_level(body: list[ast.stmt]) -> Iterator[ast.stmt]:
+    """The statements that run at a module's top level, in order: those inside `if`,
+    `try`, `with` and loops too, not those of functions and classes."""
+    for node in body:
+        if isinstance(node, ast.If | ast.For | ast.While | ast.With | ast.Try | ast.TryStar):
+            yield from _top_level(node.body)
+            for handler in getattr(node, "handlers", ()):
+                yield from _top_level(handler.body)
+            yield from _top_level(getattr(node, "orelse", []))
+            yield from _top_level(getattr(node, "finalbody", []))
+        else:
+            yield node
 
 
 def moved_on(ctx: PlanContext, step: Step, path: str) -> StepOutcome | None:

@@ -48,6 +48,8 @@ def _warn() -> None:
     _warnings.warn(message, MovedModuleWarning, stacklevel=3)
 '''
 
+# `spec.name[cut:]`, not `[len(_OLD):]`: black writes that `[len(_OLD) :]`, which
+# pycodestyle's E203 (flake8's defaults) flags; a plain name is written alike by both.
 _FINDER = '''\
 class _MovedSubmodules:
     """`_OLD.x` is `_NEW.x`: the same module object, never a second copy."""
@@ -63,7 +65,8 @@ class _MovedSubmodules:
         return _util.spec_from_loader(fullname, self)
 
     def create_module(self, spec):  # noqa: ANN
-        module = _importlib.import_module(_NEW + spec.name[len(_OLD) :])
+        cut = len(_OLD)
+        module = _importlib.import_module(_NEW + spec.name[cut:])
         self._specs[id(module)] = module.__spec__
         return module
 
@@ -94,7 +97,7 @@ def shim_source(old: str, new: str, *, package: bool) -> bytes:
         f'_NEW = "{new}"',
         "",
         "",
-        "",
+        "",  # two blank lines before the class (pycodestyle's E302)
     ]
     body = _WARN + ("\n\n" + _FINDER if package else "")
     tail = "\n\n_sys.modules[__name__] = _importlib.import_module(_NEW)\n_warn()\n"
