@@ -291,6 +291,28 @@ EOF
   echo "          class); src/du/__init__.py:1 listed: __all__ names 'zoneinfo'"
 }
 
+case_typed_shim() {
+  say "tomlkit: the shim of a module of a typed package (py.typed, no stubs) hides its names from mypy"
+  new_repo typedshim
+  printf '[project]\nname = "pkg"\nversion = "1"\n' | file pyproject.toml
+  file pkg/__init__.py </dev/null
+  file pkg/py.typed </dev/null
+  printf 'class Table:\n    pass\n' | file pkg/items.py
+  file plan.yaml <<'EOF'
+name: r
+steps:
+  - move: {from: pkg/items.py, to: pkg/model/items.py, shim: true}
+EOF
+  commit; "$hoc" apply plan.yaml --branch moved 2>&1 | grep -E 'verified|FAILED'
+  if git checkout -q moved 2>/dev/null; then
+    ls pkg/items.py*
+    printf 'from pkg.items import Table\n\nt: Table = Table()\n' > "$work/user.py"
+    MYPYPATH="$PWD" "$python" -m mypy --no-incremental --cache-dir /dev/null "$work/user.py" 2>&1 | tail -1
+    git checkout -q main
+  fi
+  echo "EXPECTED: verified; pkg/items.py and pkg/items.pyi; mypy: Success (no attr-defined error)"
+}
+
 cases=("$@")
-[ ${#cases[@]} -eq 0 ] && cases=(roots outside lying packaging strings shim shim_stub mode lint localfolder init dateutil)
+[ ${#cases[@]} -eq 0 ] && cases=(roots outside lying packaging strings shim shim_stub mode lint localfolder init dateutil typed_shim)
 for name in "${cases[@]}"; do "case_$name"; done

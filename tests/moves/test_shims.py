@@ -15,7 +15,7 @@ import pytest
 
 from hoc_migrate.adapters.filesystem import DiskTree
 from hoc_migrate.services.steps.doctest_shims import collects_doctest_modules, with_ignored
-from tests.moves.support import apply, export, project, pytest_passes, write_plan
+from tests.moves.support import apply, dry_run, export, project, pytest_passes, write_plan
 
 pytestmark = pytest.mark.slow
 
@@ -159,6 +159,19 @@ def test_the_shims_pass_a_strict_linter(branch: Path) -> None:
     assert " :]" not in (branch / "src/pkg/sub/__init__.py").read_text()
 
 
+def test_the_shims_pass_mypy(branch: Path) -> None:
+    # A project that runs mypy on its package gets no new error from a shim.
+    mypy = str(Path(sys.executable).parent / "mypy")
+    done = subprocess.run(
+        [mypy, "--no-incremental", "--cache-dir", os.devnull, "pkg/core.py", "pkg/sub/__init__.py"],
+        cwd=branch / "src",
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout
+
+
 # Shaped like more-itertools: a typed flat package whose modules have stubs beside them, its
 # `__init__` star-importing them, pytest collecting the doctests of every module.
 TYPED = {
@@ -241,6 +254,99 @@ def test_a_module_with_a_stub_leaves_a_stub_beside_its_shim(
     )
     assert done.returncode == 0, done.stdout
     assert re.search(r'Revealed type is "(builtins\.)?list\[(builtins\.)?int\]"', done.stdout)
+
+
+# Shaped like tomlkit: a typed package (py.typed) with inline annotations and no stubs, whose
+# users import the modules that move (`from tomlkit.items import Table`).
+INLINE = {
+    "pyproject.toml": '[project]\nname = "pkg"\nversion = "1"\n',
+    "pkg/__init__.py": "",
+    "pkg/py.typed": "",
+    "pkg/items.py": "def double(x: int) -> int:\n    return 2 * x\n",
+    "pkg/model/__init__.py": "X: int = 3\n",
+    "pkg/model/table.py": "Y: str = 'y'\n",
+}
+INLINE_PLAN = """\
+    name: inline
+    steps:
+      - move: {from: pkg/items.py, to: pkg/_items.py, shim: true}
+      - move: {from: pkg/model, to: pkg/_model, shim: true}
+    """
+INLINE_USER = """\
+    from pkg.items import double
+    from pkg.model import X
+    from pkg.model.table import Y
+
+    reveal_type(double(1))
+    reveal_type(X)
+    reveal_type(Y)
+    """
+
+
+def test_the_shims_of_a_typed_package_keep_its_users_types(tmp_path: Path) -> None:
+    repo = project(tmp_path / "repo", INLINE)
+    plan = write_plan(tmp_path, INLINE_PLAN)
+    planned = dry_run(plan, repo)
+    assert (
+        "left a shim at pkg/items.py (and a stub re-exporting its names, for type checkers: "
+        "pkg/py.typed marks the package typed)" in planned.stderr
+    )
+    assert "left a shim at pkg/model (and 2 stubs re-exporting their names" in planned.stderr
+    applied = apply(plan, repo)
+    assert applied.code == 0, applied.stdout + applied.stderr
+    branch = export(repo, "moved", tmp_path / "branch")
+    assert (
+        (branch / "pkg/items.pyi")
+        .read_text()
+        .endswith("\nfrom pkg._items import *  # noqa: F403\n")
+    )
+    assert (
+        (branch / "pkg/model/table.pyi")
+        .read_text()
+        .endswith("\nfrom pkg._model.table import *  # noqa: F403\n")
+    )
+    # A user's code that imports the old names keeps its types: without the stubs, mypy
+    # reads the shims, which define none of them.
+    (tmp_path / "user.py").write_text(textwrap.dedent(INLINE_USER))
+    mypy = str(Path(sys.executable).parent / "mypy")
+    done = subprocess.run(
+        [mypy, "--no-incremental", "--cache-dir", os.devnull, "user.py"],
+        cwd=tmp_path,
+        env={"MYPYPATH": str(branch), "PATH": "/usr/bin:/bin"},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout
+    revealed = re.findall(r'Revealed type is "(?:builtins\.)?(\w+)"', done.stdout)
+    assert revealed == ["int", "int", "str"], done.stdout
+    assert strict_lint(branch, "pkg/items.pyi", "pkg/model").returncode == 0
+
+
+def test_a_typed_package_moved_with_a_shim_stays_typed_under_its_old_name(
+    tmp_path: Path,
+) -> None:
+    files = {
+        "pyproject.toml": '[project]\nname = "tk"\nversion = "1"\n',
+        "tk/__init__.py": "from tk.mod import f\n",
+        "tk/py.typed": "partial\n",
+        "tk/mod.py": "def f() -> int:\n    return 1\n",
+    }
+    repo = project(tmp_path / "repo", files)
+    plan = write_plan(tmp_path, "name: r\nsteps:\n  - move: {from: tk, to: toml_kit, shim: true}\n")
+    planned = dry_run(plan, repo)
+    assert "stub of" not in planned.stderr  # the shim's stubs are not stale stubs
+    assert apply(plan, repo).code == 0
+    branch = export(repo, "moved", tmp_path / "branch")
+    # Type checkers read an installed package only with its marker.
+    assert (branch / "tk/py.typed").read_text() == "partial\n"
+    assert (branch / "toml_kit/py.typed").read_text() == "partial\n"
+    assert "from toml_kit import *" in (branch / "tk/__init__.pyi").read_text()
+    assert "from toml_kit.mod import *" in (branch / "tk/mod.pyi").read_text()
+
+
+def test_an_untyped_package_gets_no_stubs_beside_its_shims(branch: Path) -> None:
+    assert not list(branch.rglob("*.pyi"))
 
 
 def test_the_shim_and_its_stub_pass_a_strict_linter_with_long_names(typed_branch: Path) -> None:

@@ -89,6 +89,7 @@ def run_move(step: Step, ctx: PlanContext) -> StepOutcome:
         mapping = {f: dst + f[len(src) :] for f in tree.iter_files(src)}
 
     regular_package = tree.is_file(f"{parent(src)}/__init__.py")
+    typed = _typed_marker(ctx, src, src_is_dir)
     # A moved package brings its own __init__.py; only the folders above it are new.
     new_folders = [a for a in ancestors(dst) if not tree.is_dir(a)]
     moved: dict[str, str] = {}
@@ -140,11 +141,11 @@ def run_move(step: Step, ctx: PlanContext) -> StepOutcome:
             p for p in _update_headers(ctx, src, dst, list(moved)) if p not in outcome.files
         )
     if step.get("shim", False):
-        shims = _leave_shim(ctx, src, src_is_file, old_module, new_module, changed, mapping)
+        shims = _leave_shim(ctx, src, src_is_file, old_module, new_module, changed, mapping, typed)
         outcome.files.extend(shims)
-        stub = " (and a stub re-exporting its names)" if shims[0] + "i" in shims else ""
         outcome.notes.append(
-            f"left a shim at {src}{stub}: {old_module} is {new_module} under its old name"
+            f"left a shim at {src}{_stubs_note(shims, typed)}: {old_module} is {new_module} "
+            "under its old name"
         )
         if CONFTEST in shims:
             outcome.notes.append(
@@ -162,14 +163,27 @@ def _leave_shim(
     new: str,
     rewritten: list[str],
     mapping: dict[str, str],
+    typed: str | None,
 ) -> list[str]:
     shim_path = src if is_file else f"{src}/__init__.py"
     ctx.tree.write(shim_path, shim_source(old, new, package=not is_file))
     written = [shim_path]
-    # The module had a stub: type checkers read it first, so one stays at the old path too.
-    if shim_path + "i" in mapping:
-        ctx.tree.write(shim_path + "i", stub_shim_source(new))
-        written.append(shim_path + "i")
+    # Type checkers do not run the shim: they read a stub at the old path, one for each
+    # moved module that had a stub (they read it first), or every moved module of a typed
+    # package (PEP 561), whose users' type checkers read the package's own code.
+    for old_path, new_path in mapping.items():
+        stub = old_path + "i"
+        if not old_path.endswith(".py") or not (typed or stub in mapping):
+            continue
+        if stub not in mapping and ctx.tree.exists(stub):  # the project's own: kept
+            continue
+        if (target := ctx.module_of(new_path)) is not None:
+            ctx.tree.write(stub, stub_shim_source(target))
+            written.append(stub)
+    # A package that held the marker itself: its old name stays typed for the stubs.
+    if typed is not None and typed in mapping:
+        ctx.tree.write(typed, ctx.tree.read_bytes(mapping[typed]))
+        written.append(typed)
     if is_file and collects_doctest_modules(ctx.tree, ctx.plan.verify.command):
         conftest = ctx.tree.read_bytes(CONFTEST) if ctx.tree.is_file(CONFTEST) else None
         result = with_ignored(conftest, shim_path)
@@ -189,6 +203,26 @@ def _leave_shim(
             ctx.tree.write(parent_init, source + sep + line)
             written.append(parent_init)
     return written
+
+
+def _typed_marker(ctx: PlanContext, src: str, is_dir: bool) -> str | None:
+    """The `py.typed` file (PEP 561) that makes `src` part of a typed package: in its
+    folder or a folder above, or, for a package, in the package itself. None: not typed."""
+    folders = [*ancestors(src), *([src] if is_dir else [])]
+    return next((m for f in reversed(folders) if ctx.tree.is_file(m := f"{f}/py.typed")), None)
+
+
+def _stubs_note(shims: list[str], typed: str | None) -> str:
+    stubs = [p for p in shims if p.endswith(".pyi")]
+    if not stubs:
+        return ""
+    what = (
+        "a stub re-exporting its names"
+        if len(stubs) == 1
+        else f"{len(stubs)} stubs re-exporting their names"
+    )
+    why = f", for type checkers: {typed} marks the package typed" if typed else ""
+    return f" (and {what}{why})"
 
 
 def refresh_shims(ctx: PlanContext, rewritten: list[str]) -> None:

@@ -38,7 +38,11 @@ def _warn() -> None:
             continue
         if text is not None and not text.match(message):
             continue
-        if action == "error" and not issubclass(category, DeprecationWarning):
+        # `category` is a class; typeshed also allows a tuple: mypy asks.
+        asked = isinstance(category, type) and issubclass(
+            category, DeprecationWarning
+        )
+        if action == "error" and not asked:
             # A blanket `error` did not ask for deprecations to fail: show it.
             with _warnings.catch_warnings():
                 _warnings.simplefilter("default", MovedModuleWarning)
