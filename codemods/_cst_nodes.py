@@ -107,3 +107,59 @@ def plain_import(module: str, alias: str | None) -> cst.Import | cst.ImportFrom:
         return cst.ImportFrom(module=build_dotted(package), names=[cst.ImportAlias(cst.Name(name))])
     asname = None if alias is None else cst.AsName(cst.Name(alias))
     return cst.Import(names=[cst.ImportAlias(build_dotted(module), asname=asname)])
+
+
+def _names_column(node: cst.ImportFrom) -> int | None:
+    """Where the first name after `(` starts on the import's first line, counted from the
+    statement's start; None when the names are not in parentheses opened on that line."""
+    if node.lpar is None or not isinstance(node.lpar.whitespace_after, cst.SimpleWhitespace):
+        return None
+    code = cst.Module(body=[]).code_for_node(node)
+    at = code.find("(")
+    if at < 0 or "\n" in code[:at] or "\r" in code[:at]:
+        return None
+    return at + 1 + len(node.lpar.whitespace_after.value)
+
+
+def _aligned(
+    whitespace: cst.BaseParenthesizableWhitespace, old: int, new: int
+) -> cst.BaseParenthesizableWhitespace:
+    if not isinstance(whitespace, cst.ParenthesizedWhitespace) or not whitespace.indent:
+        return whitespace
+    if whitespace.last_line.value != " " * old:
+        return whitespace
+    comments = [
+        line.with_changes(whitespace=cst.SimpleWhitespace(" " * new))
+        if line.indent and line.comment is not None and line.whitespace.value == " " * old
+        else line
+        for line in whitespace.empty_lines
+    ]
+    return whitespace.with_changes(empty_lines=comments, last_line=cst.SimpleWhitespace(" " * new))
+
+
+def realigned(old: cst.ImportFrom, new: cst.ImportFrom) -> cst.ImportFrom:
+    """`new` (`old` with its module rewritten) with the continuation lines that were aligned
+    with the first name after the `(` (PEP 8's visual indent) aligned with it again:
+
+        from .functoolz import (is_arity,      from ..functoolz import (is_arity,
+                                has_varargs)                             has_varargs)
+    """
+    before, after = _names_column(old), _names_column(new)
+    if before is None or after is None or before == after:
+        return new
+    if isinstance(new.names, cst.ImportStar):
+        return new
+    names = [
+        alias.with_changes(
+            comma=alias.comma.with_changes(
+                whitespace_after=_aligned(alias.comma.whitespace_after, before, after)
+            )
+        )
+        if isinstance(alias.comma, cst.Comma)
+        else alias
+        for alias in new.names
+    ]
+    rpar = new.rpar
+    if rpar is not None:
+        rpar = rpar.with_changes(whitespace_before=_aligned(rpar.whitespace_before, before, after))
+    return new.with_changes(names=names, rpar=rpar)

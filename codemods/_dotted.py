@@ -190,6 +190,9 @@ class FilePlace:
     # Strings never rewritten although they look like a moved module's path: the project's
     # entry point group names (`"markdown.extensions"` names a plugin API, not the package).
     protected: frozenset[str] = frozenset()
+    #: The file is a package's `__init__.py`, before and after the change: every submodule
+    #: it imports is also a global name of the file (`from .sub import f` binds `sub`).
+    package_init: bool = False
 
     @property
     def moved(self) -> bool:
@@ -221,9 +224,10 @@ def file_place(
         raise ValueError(f"relative import policy {relative!r} is not one of {RELATIVE_POLICIES}")
     if not module:
         return FilePlace(None, None, relative, protected)
+    init = is_package and was_package in (None, True)
     if moved_from is None:
         package = package_of(module, is_package)
-        return FilePlace(package, package, relative, protected)
+        return FilePlace(package, package, relative, protected, init)
     new_module = module
     if module == moved_from:
         new_module = renames.apply(moved_from) or moved_from
@@ -232,7 +236,41 @@ def file_place(
         package_of(new_module, is_package),
         relative,
         protected,
+        init,
     )
+
+
+def bare_submodule_renames(
+    imported: Iterable[str], place: FilePlace, renames: Renames, taken: Iterable[str]
+) -> dict[str, str]:
+    """In a package's `__init__.py`, the bare names of its submodules that follow a rename:
+    old name -> how the file names the module now.
+
+    Importing `pkg.sub` (`from .sub import f`, `import pkg.sub.x`) sets the attribute `sub`
+    of `pkg`, which is a global name of `pkg/__init__.py`: `del sub`, `sub.f()`. When
+    `pkg.sub` becomes `pkg.other`, the rewritten import binds `other` instead (and
+    `pkg.x.other`, `x`: `x.other`). `imported` are the modules the file's imports name
+    (absolute); `taken`, the names it binds itself, which keep meaning what they meant. A
+    submodule that leaves the package has no bare name there any more: not in the result.
+    """
+    old_package, new_package = place.old_package, place.new_package
+    if not (place.package_init and old_package and new_package) or renames.is_symbols:
+        return {}
+    bound = set(taken)
+    found: dict[str, str] = {}
+    for module in imported:
+        if not module.startswith(old_package + "."):
+            continue
+        name = module[len(old_package) + 1 :].partition(".")[0]
+        if name in bound or name in found:
+            continue
+        new = renames.apply(f"{old_package}.{name}")
+        if new is None or not new.startswith(new_package + "."):
+            continue
+        reference = new[len(new_package) + 1 :]
+        if reference != name and reference.partition(".")[0] not in bound:
+            found[name] = reference
+    return found
 
 
 # `__import__('a.b')` returns the top-level package `a`; generated code then walks down to

@@ -37,6 +37,7 @@ from dataclasses import dataclass, field
 from codemods._dotted import (
     FilePlace,
     Renames,
+    bare_submodule_renames,
     file_place,
     is_within,
     last,
@@ -94,6 +95,8 @@ class _Scan:
     plain_imports: set[tuple[str, tuple[int, str]]] = field(default_factory=set)
     #: Names import statements bind (what `bound_names` counts of imports).
     import_bound: set[str] = field(default_factory=set)
+    #: Every module an import names (absolute), as `ImportScan.imported`.
+    imported: set[str] = field(default_factory=set)
 
     def bind(self, name: str, binding: _Binding) -> None:
         known = self.bindings.setdefault(name, [])
@@ -250,6 +253,7 @@ class _Planner:
         node = site.node
         if isinstance(node, ast.Import):
             for alias in node.names:
+                scan.imported.add(alias.name)
                 if alias.asname is not None:
                     scan.import_bound.add(alias.asname)
                     scan.bind(alias.asname, _Binding(alias.name, False, site.scope, site.block))
@@ -262,6 +266,8 @@ class _Planner:
             if alias.name != "*":
                 scan.import_bound.add(alias.asname or alias.name)
         base = self._base(node)
+        if base is not None:
+            scan.imported.add(base)
         if base is None or node.names[0].name == "*":
             return
         for alias in node.names:
@@ -278,6 +284,7 @@ class _Planner:
     # -- the plan ------------------------------------------------------------------------
 
     def edits(self) -> list[tuple[int, int, bytes]]:
+        self._check_bare_submodule_names()
         for site in self._scan.imports:
             if isinstance(site.node, ast.Import):
                 self._rewrite_import(site.node)
@@ -288,6 +295,18 @@ class _Planner:
             raise _NotProven("a rewritten chain's root name is taken: LibCST adds an alias")
         self._check_needs_are_imported()
         return self._edits
+
+    def _check_bare_submodule_names(self) -> None:
+        """A package's `__init__` naming a renamed submodule bare (`del sub`): the rewriter
+        renames such names, which this path does not do."""
+        if not self._place.package_init:
+            return
+        # Only names imports bind count as taken: a superset of what the rewriter renames.
+        bare = bare_submodule_renames(
+            self._scan.imported, self._place, self._renames, self._scan.import_bound
+        )
+        if bare and any(isinstance(n, ast.Name) and n.id in bare for n in ast.walk(self._tree)):
+            raise _NotProven("a bare name of a renamed submodule in its package's __init__")
 
     def _check_needs_are_imported(self) -> None:
         """Like `Rewriter.missing_imports`: a chain rewritten to a module nobody imports
@@ -371,7 +390,20 @@ class _Planner:
         written = found.group(2).decode() if found.group(2) else None
         if len(found.group(1)) != node.level or written != node.module:
             raise _NotProven("`from ... import` not spelled as parsed")
-        self._replace(found.start(1), found.end(2) if found.group(2) else found.end(1), text)
+        end = found.end(2) if found.group(2) else found.end(1)
+        if len(text) != end - found.start(1) and self._names_follow_paren(node, found.end()):
+            # Continuation lines aligned with the names move with them: the rewriter's job.
+            raise _NotProven("a multi-line import whose names start after its `(`")
+        self._replace(found.start(1), end, text)
+
+    def _names_follow_paren(self, node: ast.ImportFrom, after_import: int) -> bool:
+        """A multi-line import whose first name follows the `(` on its first line (a layout
+        that may align the continuation lines with it)."""
+        if node.lineno == node.end_lineno:
+            return False
+        line_end = self._line_starts[node.lineno] if node.lineno < len(self._line_starts) else None
+        rest = self._data[after_import:line_end].strip()
+        return rest.startswith(b"(") and rest[1:].strip()[:1] not in (b"", b"#")
 
     def _rename_alias(self, alias: ast.alias, new: str) -> None:
         """`renamed_alias`: import `new`, still binding the name the alias bound."""

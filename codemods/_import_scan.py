@@ -43,6 +43,8 @@ class ImportScan:
         self.plain_imports: set[tuple[str, int]] = set()
         #: id() of every statement line holding an import.
         self.import_lines: set[int] = set()
+        #: Every module an import names (absolute): `import a.b`, the `a.b` of `from a.b`.
+        self.imported: set[str] = set()
         self._count = 0
         self._walk(tree.body, id(tree), (id(tree), False))
 
@@ -79,15 +81,19 @@ class ImportScan:
             if isinstance(stmt, cst.Import):
                 for alias in stmt.names:
                     name = dotted_name(alias.name)
+                    self.imported.add(name)
                     if alias.asname is not None:
                         self._bind(as_name(alias), Binding(name, False, site))
                     else:
                         root = name.partition(".")[0]
                         self._bind(root, Binding(root, True, site))
                         self.plain_imports.add((name, site.block))
-            elif isinstance(stmt, cst.ImportFrom) and not isinstance(stmt.names, cst.ImportStar):
+            elif isinstance(stmt, cst.ImportFrom):
                 base = import_from_base(stmt, self._package)
                 if base is None:
+                    continue
+                self.imported.add(base)
+                if isinstance(stmt.names, cst.ImportStar):
                     continue
                 for alias in stmt.names:
                     name = dotted_name(alias.name)

@@ -5,26 +5,28 @@ from __future__ import annotations
 import libcst as cst
 
 
-def bound_names(tree: cst.Module) -> frozenset[str]:
+def bound_names(tree: cst.CSTNode, *, class_bodies: bool = False) -> frozenset[str]:
     """Every name the file binds in any scope, except roots of plain `import a.b` statements.
 
-    Conservative: a name bound in any function is treated as taken everywhere; only
-    class-body attributes are left out (they never shadow a module-level name).
+    Conservative: a name bound in any function is treated as taken everywhere; class-body
+    attributes are left out (they never shadow a module-level name) unless `class_bodies`
+    (a bare name read in a class body may be its attribute).
     """
-    collector = _BoundNames()
+    collector = _BoundNames(class_bodies)
     tree.visit(collector)
     return frozenset(collector.names)
 
 
 class _BoundNames(cst.CSTVisitor):
-    def __init__(self) -> None:
+    def __init__(self, class_bodies: bool = False) -> None:
         super().__init__()
         self.names: set[str] = set()
+        self._class_bodies = class_bodies
         self._in_class_body: list[bool] = [False]
 
     def _target(self, node: cst.BaseExpression | cst.BaseAssignTargetExpression) -> None:
         if isinstance(node, cst.Name):
-            if not self._in_class_body[-1]:
+            if self._class_bodies or not self._in_class_body[-1]:
                 self.names.add(node.value)
         elif isinstance(node, cst.Tuple | cst.List):
             for element in node.elements:

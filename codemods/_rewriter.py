@@ -17,11 +17,20 @@ from codemods._cst_nodes import (
     dotted_name_or_none,
     import_from_base,
     plain_import,
+    realigned,
     renamed_alias,
     split_line,
     with_last_comma,
 )
-from codemods._dotted import FilePlace, Renames, is_within, last, parent, rewrite_path_string
+from codemods._dotted import (
+    FilePlace,
+    Renames,
+    bare_submodule_renames,
+    is_within,
+    last,
+    parent,
+    rewrite_path_string,
+)
 from codemods._import_scan import Binding, ImportScan, Scope, Site
 from codemods._names import bound_names
 
@@ -53,6 +62,14 @@ class Rewriter(cst.CSTTransformer):
         self._scopes: list[Scope] = [(id(tree), False)]
         self.changed = False
         self.warnings: list[str] = []
+        # A package's `__init__`: the bare names of its renamed submodules, and the Name
+        # nodes that are not references (attribute names, keywords) or are `del` targets.
+        self._bare = bare_submodule_renames(scan.imported, place, renames, scan.bindings)
+        if self._bare:  # only then the file's other bindings are worth a pass
+            taken = bound_names(tree, class_bodies=True) | set(scan.bindings)
+            self._bare = bare_submodule_renames(scan.imported, place, renames, taken)
+        self._not_references: set[int] = set()
+        self._deleted: set[int] = set()
 
     # Scopes, to know which import a name in an expression refers to.
 
@@ -176,6 +193,7 @@ class Rewriter(cst.CSTTransformer):
             self._import_from(node, target, with_last_comma(groups[target], trailing))
             for target in ordered
         ]
+        pieces = [realigned(node, p) if isinstance(p, cst.ImportFrom) else p for p in pieces]
         if len(pieces) == 1 and pieces[0].deep_equals(node):
             return None
         return pieces
@@ -228,6 +246,7 @@ class Rewriter(cst.CSTTransformer):
     # Attribute chains through an imported module: `a.b.f` after `import a.b`.
 
     def visit_Attribute(self, node: cst.Attribute) -> bool:
+        self._not_references.add(id(node.attr))
         if id(node) in self._inner_chain_nodes:
             return True
         chain: list[cst.BaseExpression] = []
@@ -283,7 +302,35 @@ class Rewriter(cst.CSTTransformer):
         return self._replaced(original_node, updated_node)
 
     def leave_Name(self, original_node: cst.Name, updated_node: cst.Name) -> cst.BaseExpression:
+        new = self._bare.get(original_node.value)
+        # `del sub` in the package's `__init__` (it cleans up the name the import bound)
+        # becomes `del other`; only a name can be deleted so, not `x.other`.
+        if (
+            new is not None
+            and id(original_node) not in self._not_references
+            and ("." not in new or id(original_node) not in self._deleted)
+        ):
+            self.changed = True
+            return build_dotted(new).with_changes(lpar=updated_node.lpar, rpar=updated_node.rpar)
         return self._replaced(original_node, updated_node)
+
+    # Names that are not references to a module-level name.
+
+    def visit_Arg(self, node: cst.Arg) -> None:
+        if node.keyword is not None:
+            self._not_references.add(id(node.keyword))
+
+    def visit_MatchKeywordElement(self, node: cst.MatchKeywordElement) -> None:
+        self._not_references.add(id(node.key))
+
+    def visit_Del(self, node: cst.Del) -> None:
+        targets: list[cst.BaseExpression] = [node.target]
+        while targets:
+            target = targets.pop()
+            if isinstance(target, cst.Name):
+                self._deleted.add(id(target))
+            elif isinstance(target, cst.Tuple | cst.List):
+                targets += [element.value for element in target.elements]
 
     def _replaced(self, original: cst.CSTNode, updated: cst.BaseExpression) -> cst.BaseExpression:
         new = self._replace_at.get(id(original))

@@ -313,6 +313,35 @@ EOF
   echo "EXPECTED: verified; pkg/items.py and pkg/items.pyi; mypy: Success (no attr-defined error)"
 }
 
+case_toolz() {
+  say "toolz: a submodule's bare name in its package's __init__, a shim package, visual indents"
+  new_repo toolz
+  file setup.py <<'EOF'
+from setuptools import setup
+setup(name='tz', version='1.0',
+      packages=['tz',
+                'tz.sandbox',
+                'tz.curried'])
+EOF
+  printf 'from . import curried, sandbox\n' | file tz/__init__.py
+  printf 'from .exceptions import merge\n\ndel exceptions\n' | file tz/curried/__init__.py
+  printf 'def merge(*dicts):\n    return dicts\n' | file tz/curried/exceptions.py
+  printf 'from .core import fold\n' | file tz/sandbox/__init__.py
+  printf 'from ..curried import (merge,\n                       merge)\n\n\ndef fold():\n    pass\n' \
+    | file tz/sandbox/core.py
+  file plan.yaml <<'EOF'
+name: r
+steps:
+  - move: {from: tz/curried/exceptions.py, to: tz/curried/merging.py}
+  - move: {from: tz/sandbox, to: tz/experimental, shim: true}
+  - move: {from: tz/experimental/core.py, to: tz/experimental/_impl/core.py}
+EOF
+  commit; "$hoc" dry-run plan.yaml 2>&1 | grep -E "^[-+ ]( *'tz|del| +merge|from \.)|^  [a-z].*py:[0-9]+:"
+  echo "EXPECTED: del merging; setup.py keeps 'tz.sandbox' (the shim) and gets"
+  echo "          'tz.experimental._impl' on a line of its own; the continuation line aligned"
+  echo "          with the names after the '(' again; no reference to review"
+}
+
 cases=("$@")
-[ ${#cases[@]} -eq 0 ] && cases=(roots outside lying packaging strings shim shim_stub mode lint localfolder init dateutil typed_shim)
+[ ${#cases[@]} -eq 0 ] && cases=(roots outside lying packaging strings shim shim_stub mode lint localfolder init dateutil typed_shim toolz)
 for name in "${cases[@]}"; do "case_$name"; done

@@ -4,11 +4,14 @@ For `import a.b` the module must exist; for `from a.b import n`, `a.b.n` must be
 `n` must be defined at the top level of `a.b` (when that cannot be known, for a star import
 or a module `__getattr__`, it counts as resolved). Only modules inside the source roots are
 checked; imports guarded by `try: ... except ImportError` are optional and never reported.
+A package that puts an import hook on `sys.meta_path` (toolz's `tlz` builds its modules at
+import time) has submodules and names no file shows: they count as resolved too.
 """
 
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
@@ -22,6 +25,8 @@ from hoc_migrate.core.modules import (
 from hoc_migrate.ports import TreeReader
 
 _OPTIONAL_IMPORT_ERRORS = {"ImportError", "ModuleNotFoundError", "Exception", "BaseException"}
+# `sys.meta_path.append(finder)`, `sys.path_hooks.insert(0, hook)`, `sys.meta_path += [...]`
+_IMPORT_HOOK = re.compile(rb"\b(?:meta_path|path_hooks)\s*(?:\.\s*(?:append|insert|extend)\b|\+=)")
 
 
 @dataclass(frozen=True)
@@ -77,9 +82,30 @@ class ModuleIndex:
         self.tree = tree
         self.roots = [normalize_root(r) for r in source_roots]
         self._defined: dict[str, set[str] | None] = {}
+        self._hooked: dict[str, bool] = {}
 
     def module_file(self, module: str) -> str | None:
-        """The file of `module` ('' for a namespace package folder), None when it is absent."""
+        """The file of `module` ('' for a namespace package folder), None when it is absent.
+        In a package with an import hook, a module no file holds is its nearest package's."""
+        found = self._file(module)
+        if found is None and self.hooked(module.partition(".")[0]):
+            package = module
+            while found is None and "." in package:
+                package = package.rpartition(".")[0]
+                found = self._file(package)
+        return found
+
+    def hooked(self, top: str) -> bool:
+        """Whether a module of the top-level package `top` installs an import hook."""
+        if top not in self._hooked:
+            self._hooked[top] = any(
+                path.endswith(".py") and _IMPORT_HOOK.search(self.tree.read_bytes(path))
+                for root in self.roots
+                for path in self.tree.iter_files(f"{root}/{top}" if root else top)
+            )
+        return self._hooked[top]
+
+    def _file(self, module: str) -> str | None:
         for root in self.roots:
             file_path, init_path = candidate_paths(module, root)
             if self.tree.exists(file_path) and not self.tree.is_dir(file_path):
@@ -97,7 +123,10 @@ class ModuleIndex:
         if module_file not in self._defined:
             self._defined[module_file] = _defined_names(self.tree.read_bytes(module_file))
         names = self._defined[module_file]
-        return names is None or name in names
+        if names is None or name in names:
+            return True
+        module = module_for_path(module_file, self.roots)  # a hook fills modules in at import
+        return module is not None and self.hooked(module.partition(".")[0])
 
 
 def unresolved_imports(

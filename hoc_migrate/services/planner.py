@@ -24,6 +24,7 @@ from hoc_migrate.ports import (
 )
 from hoc_migrate.services.references import (
     all_references,
+    bare_name_references,
     find_references,
     manifest_references,
     stub_references,
@@ -102,7 +103,14 @@ def compute_plan(
             touched = len(outcome.changes.changes)
             stage.report(f"{outcome.status}, {touched} file{'' if touched == 1 else 's'}")
     moved = {old: new for o in outcomes for old, new in o.module_renames.items()}
-    refs = find_references(overlay, moved) if moved else []
+    kept = [
+        old
+        for o in outcomes
+        if o.step.kind == "move" and o.step.get("shim", False)
+        for old in o.module_renames
+        if overlay.is_dir(clean(str(o.step.get("from"))))
+    ]
+    refs = find_references(overlay, moved, kept) if moved else []
     refs += stub_references(overlay, {old: new for o in outcomes for old, new in o.renames})
     moves = [
         (clean(str(o.step.get("from"))), old, new)
@@ -110,7 +118,8 @@ def compute_plan(
         if o.step.kind == "move"
         for old, new in o.module_renames.items()
     ]
-    refs += all_references(overlay, moves) + manifest_references(overlay, moves)
+    refs += all_references(overlay, moves) + bare_name_references(overlay, moves)
+    refs += manifest_references(overlay, moves)
     seen: set[tuple[str, int]] = set()
     unique = []  # a line two searches found is listed once
     for ref in refs:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import ast
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 
 from hoc_migrate.core.paths import parent
 from hoc_migrate.ports import TreeReader
@@ -75,6 +75,35 @@ def all_references(tree: TreeReader, moves: Sequence[tuple[str, str, str]]) -> l
     return found
 
 
+def bare_name_references(
+    tree: TreeReader, moves: Sequence[tuple[str, str, str]]
+) -> list[Reference]:
+    """Bare names of a submodule that moved, left in its package's `__init__.py` (`moves`:
+    the path it was moved from, its old and new dotted names). The import of `pkg.sub`
+    bound `sub` there (`from .sub import f`; then `del sub`, `sub.f()`); the rewrite
+    renames such names where the module stays in the package, but one that left it binds
+    no name there any more. A name the package binds itself is not the submodule."""
+    found = []
+    for src, old, new in moves:
+        package, _, name = old.rpartition(".")
+        init = f"{parent(src)}/__init__.py"
+        if not package or not parent(src) or not tree.exists(init) or tree.is_dir(init):
+            continue
+        source = tree.read_bytes(init)
+        if name.encode() not in source or binds(source, name):
+            continue
+        try:
+            module = ast.parse(source)
+        except (SyntaxError, ValueError):
+            continue
+        lines = sorted(
+            {n.lineno for n in ast.walk(module) if isinstance(n, ast.Name) and n.id == name}
+        )
+        text = f"{name!r} names the submodule that moved to {new}, which binds no such name here"
+        found += [Reference(init, line, text, old) for line in lines]
+    return found
+
+
 def manifest_references(tree: TreeReader, moves: Sequence[tuple[str, str, str]]) -> list[Reference]:
     """MANIFEST.in lines naming a moved module's or package's old path: they name folders
     bare (`graft src/pkg/data`, `recursive-include src/pkg/data *.dat`), and with
@@ -116,8 +145,16 @@ def _all_entries(source: bytes, name: str) -> Iterator[int]:
                 yield sub.lineno
 
 
-def find_references(tree: TreeReader, moved: Mapping[str, str]) -> list[Reference]:
-    """Lines that still name an old module (dotted or as a path) after the plan ran."""
+#: Packaging files whose package lists name the packages the wheel ships.
+PACKAGING_FILES = ("setup.py", "setup.cfg", "pyproject.toml")
+
+
+def find_references(
+    tree: TreeReader, moved: Mapping[str, str], kept: Collection[str] = ()
+) -> list[Reference]:
+    """Lines that still name an old module (dotted or as a path) after the plan ran.
+    `kept`: old packages a shim keeps; a packaging file's package list names them on
+    purpose (the wheel ships the shim)."""
     patterns = {
         old: re.compile(
             rf"(?<![\w.]){re.escape(old)}(?![\w])|(?<![\w/]){re.escape(old.replace('.', '/'))}"
@@ -141,8 +178,11 @@ def find_references(tree: TreeReader, moved: Mapping[str, str]) -> list[Referenc
             continue
         text = data.decode("utf-8", errors="replace")
         ours = ignored_shim_lines(data) if path == CONFTEST else set()
+        packaging = path.rpartition("/")[2] in PACKAGING_FILES
         for number, line in enumerate(text.splitlines(), start=1):
             if number in ours:  # the shims hoc-migrate keeps from pytest's doctest collection
+                continue
+            if packaging and _lists_kept_package(line, kept):
                 continue
             for old in hits:
                 if any(
@@ -152,6 +192,13 @@ def find_references(tree: TreeReader, moved: Mapping[str, str]) -> list[Referenc
                     found.append(Reference(path, number, line.strip()[:200], old))
                     break
     return found
+
+
+def _lists_kept_package(line: str, kept: Collection[str]) -> bool:
+    """A package list's element alone on its line (`'pkg.old',`, `pkg.old`) naming a
+    package a shim keeps."""
+    element = line.strip().rstrip(",])").rstrip().strip("'\"")
+    return element in kept
 
 
 def _is_new_name(line: str, at: int, old: str, new: str) -> bool:

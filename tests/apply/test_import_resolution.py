@@ -75,3 +75,24 @@ def test_namespace_packages_resolve_as_folders(tmp_path: Path) -> None:
         {"src/app/ns/mod.py": "X = 1\n", "src/app/user.py": "from app.ns import mod\n"},
     )
     assert problems(t, "src/app/user.py") == []
+
+
+def test_a_package_that_builds_its_modules_with_an_import_hook_resolves(tmp_path: Path) -> None:
+    # toolz's `tlz` mirrors toolz (or cytoolz) through a finder on sys.meta_path: `tlz.curried`
+    # and `tlz.curry` exist at import time, in no file.
+    t = tree(
+        tmp_path,
+        {
+            "src/toolz/__init__.py": "def curry(f): ...\n",
+            "src/tlz/__init__.py": "from . import _build_tlz\n",
+            "src/tlz/_build_tlz.py": "import sys\n\nsys.meta_path.append(object())\n",
+            "src/app/user.py": (
+                "import tlz.curried\nfrom tlz import curry\nfrom tlz.functoolz import compose\n"
+                "import toolz.curried\nfrom toolz import compose\n"
+            ),
+        },
+    )
+    assert problems(t, "src/app/user.py") == [
+        "import toolz.curried: no such module",
+        "from toolz import compose: toolz has no module or name 'compose'",
+    ]

@@ -127,6 +127,67 @@ def test_parenthesized_import_keeps_its_layout_and_comments() -> None:
     assert move(before) == dedent(after)
 
 
+@pytest.mark.parametrize("rewrite", [rewrite_module_references, _rewrite_with_libcst])
+def test_continuation_lines_aligned_with_the_names_stay_aligned(rewrite) -> None:  # type: ignore[no-untyped-def]
+    # toolz/_signatures.py moved into toolz/_internal/: its relative import gains a dot, and
+    # the lines aligned under the first name (PEP 8's visual indent) move with it.
+    before = """\
+        from .functoolz import (is_partial_args, is_arity,
+                                # the signature checks
+                                has_keywords)
+        from .functoolz import (
+            has_varargs,
+        )
+
+
+        def check():
+            from toolz.functoolz import (curry,
+                                         compose)
+        """
+    after = """\
+        from ..functoolz import (is_partial_args, is_arity,
+                                 # the signature checks
+                                 has_keywords)
+        from ..functoolz import (
+            has_varargs,
+        )
+
+
+        def check():
+            from toolz.functoolz import (curry,
+                                         compose)
+        """
+    result = rewrite(
+        dedent(before),
+        module="toolz._internal.signatures",
+        is_package=False,
+        renames={"toolz._signatures": "toolz._internal.signatures"},
+        moved_from="toolz._signatures",
+    )
+    assert result == dedent(after)
+    # A shorter module name: the aligned lines move left, in a function too.
+    renamed = """\
+        from .fn import (is_partial_args, is_arity,
+                         # the signature checks
+                         has_keywords)
+        from .fn import (
+            has_varargs,
+        )
+
+
+        def check():
+            from toolz.fn import (curry,
+                                  compose)
+        """
+    result = rewrite(
+        dedent(before),
+        module="toolz._signatures",
+        is_package=False,
+        renames={"toolz.functoolz": "toolz.fn"},
+    )
+    assert result == dedent(renamed)
+
+
 def test_import_order_and_unrelated_lines_stay_put() -> None:
     before = """\
         import os
@@ -284,6 +345,77 @@ def test_a_name_the_package_binds_itself_is_not_its_moved_submodule(rewrite) -> 
         shadowed=frozenset(ISOPARSER),
     )
     assert result == dedent(after)
+
+
+CURRIED = """\
+    import toolz
+    from . import operator
+    from .exceptions import merge, merge_with
+
+
+    def merged(*dicts, exceptions=None):
+        return exceptions or merge(*dicts), toolz.exceptions
+
+
+    def merge_all(*dicts):
+        return exceptions.merge(*dicts, factory=dict), call(exceptions=1)
+
+
+    del exceptions
+    del toolz
+    """
+
+
+@pytest.mark.parametrize("rewrite", [rewrite_module_references, _rewrite_with_libcst])
+def test_a_package_init_follows_the_submodule_name_its_import_bound(rewrite) -> None:  # type: ignore[no-untyped-def]
+    # toolz/curried/__init__.py: `from .exceptions import merge` also binds `exceptions` in
+    # the package, which the file deletes at its end. Renamed to `merging`, the import binds
+    # `merging`: `del exceptions` would be a NameError on `import toolz`.
+    after = """\
+        import toolz
+        from . import operator
+        from .merging import merge, merge_with
+
+
+        def merged(*dicts, exceptions=None):
+            return exceptions or merge(*dicts), toolz.exceptions
+
+
+        def merge_all(*dicts):
+            return merging.merge(*dicts, factory=dict), call(exceptions=1)
+
+
+        del merging
+        del toolz
+        """
+    renames = {"toolz.curried.exceptions": "toolz.curried.merging"}
+    result = rewrite(dedent(CURRIED), module="toolz.curried", is_package=True, renames=renames)
+    # The parameter of `merged` binds the name: nothing in the file is the module then.
+    assert result == dedent(after).replace("merging.merge(", "exceptions.merge(").replace(
+        "del merging", "del exceptions"
+    )
+    without_parameter = (
+        dedent(CURRIED).replace(", exceptions=None", "").replace("exceptions or ", "")
+    )
+    result = rewrite(without_parameter, module="toolz.curried", is_package=True, renames=renames)
+    assert result == dedent(after).replace(", exceptions=None", "").replace("exceptions or ", "")
+    # Only a package's `__init__` gets the name from its submodule imports.
+    plain = rewrite(without_parameter, module="toolz.other", is_package=False, renames=renames)
+    assert "del exceptions" in plain and "exceptions.merge(" in plain
+
+
+def test_a_submodule_moved_deeper_is_reached_through_its_new_package() -> None:
+    # `from ._impl.merging import ...` binds `_impl`: reads follow; `del exceptions` cannot.
+    source = dedent(CURRIED).replace(", exceptions=None", "").replace("exceptions or ", "")
+    result = move(
+        source,
+        module="toolz.curried",
+        is_package=True,
+        renames={"toolz.curried.exceptions": "toolz.curried._impl.merging"},
+    )
+    assert "from ._impl.merging import merge, merge_with" in result
+    assert "return _impl.merging.merge(*dicts, factory=dict), call(exceptions=1)" in result
+    assert "del exceptions" in result
 
 
 # --- the moved module itself ------------------------------------------------------------

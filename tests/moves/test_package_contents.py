@@ -194,3 +194,111 @@ def test_a_manifest_naming_the_moved_folder_is_listed(tmp_path: Path) -> None:
     assert dry.code == 0, dry.stderr
     refs = json.loads(dry.stdout)["references_to_review"]
     assert [(r["path"], r["line"]) for r in refs] == [("MANIFEST.in", 2), ("MANIFEST.in", 3)]
+
+
+# Shaped like toolz 0.12: a flat layout, a literal `packages=[...]` one a line, a package
+# `__init__` that deletes the submodule name its import bound, tests inside the package.
+TOOLZ = {
+    "setup.py": """\
+        from setuptools import setup
+
+        setup(name='tz',
+              version='1.0',
+              packages=['tz',
+                        'tz.sandbox',
+                        'tz.curried'])
+        """,
+    "tz/__init__.py": "from . import curried, sandbox\n",
+    "tz/curried/__init__.py": """\
+        from .exceptions import merge
+
+        del exceptions
+        """,
+    "tz/curried/exceptions.py": """\
+        def merge(*dicts):
+            return {k: v for d in dicts for k, v in d.items()}
+        """,
+    "tz/sandbox/__init__.py": "from .core import fold\n",
+    "tz/sandbox/core.py": """\
+        def fold(binop, seq):
+            result, *rest = seq
+            for item in rest:
+                result = binop(result, item)
+            return result
+        """,
+    "tz/tests/test_tz.py": """\
+        import tz
+        from tz.curried import merge
+
+
+        def test_the_curried_merge_and_the_sandbox():
+            assert merge({1: 1}, {2: 2}) == {1: 1, 2: 2}
+            assert tz.sandbox.fold(max, [1, 3, 2]) == 3
+            assert not hasattr(tz.curried, "exceptions")
+        """,
+}
+
+
+def test_a_renamed_submodule_and_a_shim_package_keep_the_package_working(tmp_path: Path) -> None:
+    repo = project(tmp_path / "repo", TOOLZ)
+    plan = write_plan(
+        tmp_path,
+        """\
+        name: toolz-like
+        steps:
+          - move: {from: tz/curried/exceptions.py, to: tz/curried/merging.py}
+          - move: {from: tz/sandbox, to: tz/experimental, shim: true}
+        verify:
+          command: ["{python}", -m, pytest, -q, -p, no:cacheprovider, tz]
+        """,
+    )
+    applied = apply(plan, repo)
+    assert applied.code == 0, applied.stdout + applied.stderr
+    assert "references left to review" not in applied.stderr
+    tree = export(repo, "moved", tmp_path / "branch")
+    assert (tree / "tz/curried/__init__.py").read_text() == (
+        "from .merging import merge\n\ndel merging\n"
+    )
+    # The shim keeps `tz.sandbox` a package: the list still names it, and the wheel ships it.
+    assert (
+        "packages=['tz',\n                'tz.experimental',\n                'tz.curried',\n"
+        "                'tz.sandbox'])"
+    ) in (tree / "setup.py").read_text()
+    assert "1 passed" in pytest_passes(tree)
+    built = subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "--no-build-isolation"]
+        + ["-w", str(tmp_path / "wheel"), "."],
+        cwd=tree,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
+    )
+    assert built.returncode == 0, built.stderr
+    (wheel,) = (tmp_path / "wheel").glob("*.whl")
+    with zipfile.ZipFile(wheel) as archive:
+        assert {"tz/sandbox/__init__.py", "tz/experimental/core.py"} <= set(archive.namelist())
+
+
+def test_a_submodule_name_left_behind_in_its_package_init_is_listed(tmp_path: Path) -> None:
+    # Out of the package, the module binds no name in tz/curried any more: nothing to rename.
+    repo = project(tmp_path / "repo", TOOLZ)
+    plan = write_plan(
+        tmp_path,
+        """\
+        name: merging-out
+        steps:
+          - move: {from: tz/curried/exceptions.py, to: tz/_merging.py}
+        """,
+    )
+    dry = dry_run(plan, repo, "--no-check", "--format", "json")
+    assert dry.code == 0, dry.stderr
+    refs = json.loads(dry.stdout)["references_to_review"]
+    assert [(r["path"], r["line"], r["text"]) for r in refs if r["path"].endswith(".py")] == [
+        (
+            "tz/curried/__init__.py",
+            3,
+            "'exceptions' names the submodule that moved to tz._merging, which binds no such "
+            "name here",
+        )
+    ]

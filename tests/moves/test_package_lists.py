@@ -60,3 +60,29 @@ def test_a_package_renamed_to_what_is_now_a_module_leaves_the_list() -> None:
         rewrite_config("setup.cfg", before.encode(), renames)
         == b"[options]\npackages =\n    tool\n"
     )
+
+
+NEW = ConfigRenames({}, {}, new_packages=("toolz._internal",))
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        (  # toolz 0.12's setup.py: one a line, the bracket closing on the last one's line
+            "setup(packages=['toolz',\n                'toolz.curried',\n                'tlz'])\n",
+            "setup(packages=['toolz',\n                'toolz.curried',\n                'tlz',\n"
+            "                'toolz._internal'])\n",
+        ),
+        (
+            "setup(\n    packages=[\n        'toolz',\n        'tlz',\n    ],\n)\n",
+            "setup(\n    packages=[\n        'toolz',\n        'tlz',\n        'toolz._internal',\n"
+            "    ],\n)\n",
+        ),
+        (
+            "setup(packages=['toolz', 'tlz'])\n",
+            "setup(packages=['toolz', 'tlz', 'toolz._internal'])\n",
+        ),
+    ],
+)
+def test_a_new_package_joins_the_list_laid_out_as_it_is(before: str, after: str) -> None:
+    assert rewrite_config("setup.py", before.encode(), NEW).decode() == after

@@ -74,6 +74,14 @@ def add_packages(source: str, renames: ConfigRenames) -> str:
                 # One element a line, each with its comma: the new ones on lines of their own.
                 indent = line[: len(line) - len(line.lstrip())]
                 lines[last.end_lineno - 1] = line + "".join(f"{indent}{t},\n" for t in texts)
+            elif _one_a_line(value.elts) and line[: last.col_offset].isspace():
+                # One element a line, the bracket closing on the last one's: the new ones
+                # go on lines of their own before it, aligned with the others.
+                align = line[: last.col_offset]
+                at = last.end_col_offset
+                lines[last.end_lineno - 1] = (
+                    line[:at] + "".join(f",\n{align}{t}" for t in texts) + after
+                )
             else:
                 at = last.end_col_offset
                 first = value.elts[0]
@@ -85,6 +93,16 @@ def add_packages(source: str, renames: ConfigRenames) -> str:
                 lines[last.end_lineno - 1] = longer
             return "".join(lines)
     return source
+
+
+def _one_a_line(elements: list[ast.expr]) -> bool:
+    """More than one element, each on a line of its own."""
+    rows = [e.lineno for e in elements]
+    return (
+        len(rows) > 1
+        and len(set(rows)) == len(rows)
+        and all(e.lineno == e.end_lineno for e in elements)
+    )
 
 
 #: What may follow an element alone on its line: its comma, a comment.

@@ -113,6 +113,8 @@ def run_move(step: Step, ctx: PlanContext) -> StepOutcome:
     # `__init__.py` of (both join the project's package lists).
     inits = [f"{folder}/__init__.py" for folder in new_folders]
     new_packages = [m for m in (ctx.module_of(p) for p in inits if tree.is_file(p)) if m]
+    if src_is_dir and step.get("shim", False):
+        new_packages.append(old_module)  # the shim keeps the old package: it is still shipped
     # Names the step leaves no package at leave the project's package lists: the packages
     # it removed, and a package whose `__init__.py` became a module.
     became_module = src_is_file and is_package_init(src) and not is_package_init(dst)
