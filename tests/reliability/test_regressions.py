@@ -161,6 +161,24 @@ def test_a_folder_a_move_created_goes_away_when_the_move_is_undone(tmp_path: Pat
     assert "removed src/app/x/y/__init__.py: hoc-migrate created it" in err
 
 
+def test_folders_a_move_created_go_away_when_emptied_after_their_package_moved_on(
+    tmp_path: Path,
+) -> None:
+    # Found by the property suite: a module moved into a new x/y/, x moved on to z, then the
+    # module moved back. Every folder hoc-migrate created goes (z/y/ too, whose docstring
+    # must follow the move to be recognised), so the plan run again changes nothing.
+    repo = make_repo(tmp_path / "repo", dict(PACKAGE))
+    steps = (
+        "  - move: {from: src/app/a.py, to: src/app/x/y/a.py}\n"
+        "  - move: {from: src/app/x, to: src/app/z}\n"
+        "  - move: {from: src/app/z/y/a.py, to: src/app/a.py}\n"
+    )
+    code, diff, err = dry_run(tmp_path, repo, steps)
+    assert (code, diff) == (0, ""), err
+    assert "removed src/app/z/y/__init__.py: hoc-migrate created it" in err
+    assert "removed src/app/z/__init__.py: hoc-migrate created it" in err
+
+
 def test_a_package_moved_to_a_new_folder_keeps_its_own_init(tmp_path: Path) -> None:
     repo = make_repo(tmp_path / "repo", dict(PACKAGE))
     code, diff, err = dry_run(

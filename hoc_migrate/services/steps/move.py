@@ -106,8 +106,10 @@ def run_move(step: Step, ctx: PlanContext) -> StepOutcome:
     first = dst if src_is_file else f"{dst}/__init__.py"
     notice = license_notice(tree.read_bytes(first)) if tree.is_file(first) else b""
     created = create_packages(ctx, new_folders, regular_package, notice)
-    if src_is_dir:  # a package hoc-migrate created, moved on: its docstring follows
-        follow_marker(ctx, old_module, dst)
+    if src_is_dir:  # packages hoc-migrate created, moved on: their docstrings follow
+        for old_path, new_path in mapping.items():
+            if is_package_init(old_path) and (old_mod := old_modules[old_path]) is not None:
+                follow_marker(ctx, old_mod, parent(new_path))
     outcome.files.extend(created)
     # New packages: those hoc-migrate created, and a new folder the moved module became the
     # `__init__.py` of (both join the project's package lists).
