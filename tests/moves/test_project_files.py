@@ -9,7 +9,7 @@ from textwrap import dedent
 
 import pytest
 
-from tests.moves.support import apply, dry_run, export, project, write_plan
+from tests.moves.support import apply, dry_run, export, project, pytest_passes, write_plan
 from tests.reliability.harness import cli
 
 pytestmark = pytest.mark.slow
@@ -238,3 +238,43 @@ def test_a_makefile_naming_the_module_is_listed(tmp_path: Path) -> None:
     assert dry.code == 0, dry.stderr
     refs = [(r["path"], r["line"]) for r in json.loads(dry.stdout)["references_to_review"]]
     assert refs == [("Makefile", 3), ("Makefile", 4)]
+
+
+def test_a_resource_named_after_the_moved_module_is_listed_not_rewritten(
+    tmp_path: Path,
+) -> None:
+    """black's schema reader opens "black.schema.json" beside it: the string is a file name
+    that reads like `black.schema` and an attribute; rewritten, the branch's reader looked
+    for "black.resources.schema.json"."""
+    reader = dedent(
+        """\
+        import importlib.resources
+        import json
+
+
+        def get_schema():
+            fname = "tool.schema.json"
+            with importlib.resources.files("tool").joinpath(fname).open() as f:
+                return json.load(f)
+        """
+    )
+    files = {
+        "tool/__init__.py": "",
+        "tool/schema.py": reader,
+        "tool/tool.schema.json": '{"line-length": 88}\n',
+        "tests/test_schema.py": "from tool.schema import get_schema\n\n\n"
+        "def test_schema():\n    assert get_schema() == {'line-length': 88}\n",
+    }
+    repo = project(tmp_path / "repo", files)
+    plan = write_plan(
+        tmp_path, "name: s\nsteps:\n  - move: {from: tool/schema.py, to: tool/data/schema.py}\n"
+    )
+    dry = dry_run(plan, repo, "--no-check", "--format", "json")
+    assert dry.code == 0, dry.stderr
+    refs = [(r["path"], r["line"]) for r in json.loads(dry.stdout)["references_to_review"]]
+    assert refs == [("tool/data/schema.py", 6)]
+    applied = apply(plan, repo)
+    assert applied.code == 0, applied.stdout + applied.stderr
+    tree = export(repo, "moved", tmp_path / "branch")
+    assert (tree / "tool/data/schema.py").read_text() == reader
+    assert pytest_passes(tree).startswith("1 passed")
