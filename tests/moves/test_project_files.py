@@ -56,6 +56,48 @@ def test_pyproject_entry_points_and_tool_settings_follow(tmp_path: Path) -> None
     ).replace('"tool/cli.py"', '"tool/commands/cli.py"')
 
 
+def test_hatch_build_paths_follow_a_package_rename(tmp_path: Path) -> None:
+    """black's pyproject lists the modules mypyc must not compile by path, anchored at the
+    root (`"/src/blib2to3/pgen2/__init__.py"`): left as it was, the wheel hook compiled the
+    renamed package's `__init__` and nothing said the setting had gone stale."""
+    pyproject = """\
+        [project]
+        name = "tool"
+        version = "1"
+
+        [tool.hatch.build.targets.sdist]
+        exclude = ["/profiling"]
+
+        [tool.hatch.build.targets.wheel]
+        only-include = ["src"]
+        sources = ["src"]
+
+        [tool.hatch.build.targets.wheel.hooks.mypyc]
+        exclude = [
+          # Not performance sensitive:
+          "/src/tool/pgen2/__init__.py",
+          "/src/tool/cli.py",
+        ]
+        """
+    files = {
+        "pyproject.toml": pyproject,
+        "src/tool/__init__.py": "",
+        "src/tool/cli.py": CLI,
+        "src/tool/pgen2/__init__.py": "",
+        "src/tool/pgen2/driver.py": "from tool.pgen2 import grammar\n",
+        "src/tool/pgen2/grammar.py": "",
+    }
+    repo = project(tmp_path / "repo", files)
+    plan = "name: p\nsteps:\n  - move: {from: src/tool/pgen2, to: src/tool/parser}\n"
+    result = apply(write_plan(tmp_path, plan), repo)
+    assert result.code == 0, result.stdout + result.stderr
+    tree = export(repo, "moved", tmp_path / "branch")
+    assert (tree / "pyproject.toml").read_text() == dedent(pyproject).replace(
+        "/src/tool/pgen2/", "/src/tool/parser/"
+    )
+    assert (tree / "src/tool/parser/driver.py").read_text() == "from tool.parser import grammar\n"
+
+
 def test_setup_cfg_and_a_literal_setup_py_follow(tmp_path: Path) -> None:
     setup_cfg = (
         "[metadata]\nname = tool\n\n[options]\npackages = find:\n\n"
