@@ -102,14 +102,20 @@ def compute_plan(
             touched = len(outcome.changes.changes)
             stage.report(f"{outcome.status}, {touched} file{'' if touched == 1 else 's'}")
     moved = {old: new for o in outcomes for old, new in o.module_renames.items()}
-    refs = find_references(overlay, moved) if moved else []
-    refs += stub_references(overlay, {old: new for o in outcomes for old, new in o.renames})
     moves = [
         (clean(str(o.step.get("from"))), old, new)
         for o in outcomes
         if o.step.kind == "move"
         for old, new in o.module_renames.items()
     ]
+    paths = [
+        (clean(str(o.step.get("from"))), clean(str(o.step.get("to"))), old)
+        for o in outcomes
+        if o.step.kind == "move"
+        for old in o.module_renames
+    ]
+    refs = find_references(overlay, moved, paths) if moved else []
+    refs += stub_references(overlay, {old: new for o in outcomes for old, new in o.renames})
     refs += all_references(overlay, moves) + manifest_references(overlay, moves)
     seen: set[tuple[str, int]] = set()
     unique = []  # a line two searches found is listed once

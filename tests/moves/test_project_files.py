@@ -320,3 +320,28 @@ def test_a_resource_named_after_the_moved_module_is_listed_not_rewritten(
     tree = export(repo, "moved", tmp_path / "branch")
     assert (tree / "tool/data/schema.py").read_text() == reader
     assert pytest_passes(tree).startswith("1 passed")
+
+
+def test_a_src_layout_module_named_by_its_repository_path_is_listed(tmp_path: Path) -> None:
+    """`src/tool/cli.py` names the module as much as `tool/cli.py` does: black's tox.ini runs
+    `{toxinidir}/src/...`, its tests read `PROJECT_ROOT / "src/black/__init__.py"`, hatch
+    patterns are anchored `/src/...`."""
+    files = {
+        "src/tool/__init__.py": "",
+        "src/tool/cli.py": CLI,
+        "tox.ini": "[testenv]\ncommands = python {toxinidir}/src/tool/cli.py\n",
+        "tests/test_cli.py": (
+            "from pathlib import Path\n\n"
+            'SOURCE = Path(__file__).parents[1] / "src/tool/cli.py"\n'
+            'OTHER = "src/tool/cli.pyc", "src/tool/cli_extra.py"\n'
+        ),
+    }
+    repo = project(tmp_path / "repo", files)
+    plan = write_plan(
+        tmp_path,
+        "name: c\nsteps:\n  - move: {from: src/tool/cli.py, to: src/tool/commands/cli.py}\n",
+    )
+    dry = dry_run(plan, repo, "--no-check", "--format", "json")
+    assert dry.code == 0, dry.stderr
+    refs = [(r["path"], r["line"]) for r in json.loads(dry.stdout)["references_to_review"]]
+    assert refs == [("tests/test_cli.py", 3), ("tox.ini", 2)]
