@@ -312,13 +312,35 @@ def rewrite_path_string(
     return result if changed else None
 
 
+#: Suffixes that make a moved module's name followed by one more part a file name, not an
+#: attribute: `"black.schema.json"` is the schema that `black/schema.py` reads, not its
+#: `json` import. Such a string is left as it is (and listed as a reference to review).
+FILE_SUFFIXES = frozenset(
+    {
+        *("json", "toml", "yaml", "yml", "ini", "cfg", "txt", "csv", "tsv", "xml"),
+        *("html", "htm", "md", "rst", "py", "pyi", "pyc", "pyx", "pxd", "ipynb", "pickle"),
+        *("pkl", "gz", "bz2", "xz", "zip", "tar", "whl", "png", "jpg", "jpeg", "gif", "svg"),
+        *("ico", "css", "js", "sqlite", "sqlite3", "pem", "crt", "so", "pyd", "dll", "dylib"),
+    }
+)
+
+
 def _exact_path_string(renames: Renames, value: str) -> str | None:
     path, colon, attr = value.partition(":")
     if not ("." in path or colon) or not is_dotted(path) or (colon and not is_dotted(attr)):
         return None
     if not colon:
-        return renames.apply(path)
+        hit = renames.lookup(path)
+        if hit is None or _is_file_name(path, hit.key):
+            return None
+        return hit.new
     new_full = renames.apply(f"{path}.{attr}")
     if new_full is None or not new_full.endswith(f".{attr}"):
         return None
     return f"{new_full[: -len(attr) - 1]}:{attr}"
+
+
+def _is_file_name(path: str, key: str) -> bool:
+    """`path` is the renamed `key` and a file suffix (`"pkg.schema.json"`)."""
+    rest = path[len(key) :]
+    return rest.count(".") == 1 and rest[1:].lower() in FILE_SUFFIXES

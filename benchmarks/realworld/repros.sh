@@ -342,6 +342,45 @@ EOF
   echo "          with the names after the '(' again; no reference to review"
 }
 
+case_black() {
+  say "black: a resource named after its module, hatch-mypyc's exclude, src/ paths in tox.ini"
+  new_repo black
+  file pyproject.toml <<'EOF'
+[project]
+name = "bk"
+version = "1"
+[tool.hatch.build.targets.wheel]
+sources = ["src"]
+[tool.hatch.build.targets.wheel.hooks.mypyc]
+exclude = ["/src/bk/pgen2/__init__.py"]
+[tool.isort]
+profile = "black"
+known_first_party = ["bk"]
+EOF
+  file src/bk/nodes.py </dev/null
+  file src/bk/strings.py </dev/null
+  printf 'from bk.nodes import syms\nfrom bk.strings import str_width\n' | file src/bk/trans.py
+  file src/bk/__init__.py </dev/null
+  printf 'import json\nFNAME = "bk.schema.json"\n' | file src/bk/schema.py
+  file src/bk/resources/__init__.py </dev/null
+  file src/bk/pgen2/__init__.py </dev/null
+  echo 'from bk.pgen2 import grammar' | file src/bk/pgen2/driver.py
+  file src/bk/pgen2/grammar.py </dev/null
+  printf '[testenv]\ncommands = python {toxinidir}/src/bk/schema.py\n' | file tox.ini
+  file plan.yaml <<'EOF'
+name: r
+steps:
+  - move: {from: src/bk/schema.py, to: src/bk/resources/schema.py}
+  - move: {from: src/bk/pgen2, to: src/bk/parser}
+  - move: {from: src/bk/trans.py, to: src/bk/string_transformers.py}
+  - move: {from: src/bk/nodes.py, to: src/bk/tree/nodes.py}
+EOF
+  commit; "$hoc" dry-run plan.yaml 2>&1 | grep -E "^[-+ ](FNAME|exclude|from bk)|^  (src|tox)"
+  echo "EXPECTED: FNAME unchanged and listed (src/bk/resources/schema.py:2); the mypyc exclude"
+  echo "          becomes /src/bk/parser/__init__.py; tox.ini:2 listed; string_transformers.py"
+  echo "          imports bk.strings, then bk.tree.nodes (isort's order)"
+}
+
 cases=("$@")
-[ ${#cases[@]} -eq 0 ] && cases=(roots outside lying packaging strings shim shim_stub mode lint localfolder init dateutil typed_shim toolz)
+[ ${#cases[@]} -eq 0 ] && cases=(roots outside lying packaging strings shim shim_stub mode lint localfolder init dateutil typed_shim toolz black)
 for name in "${cases[@]}"; do "case_$name"; done

@@ -172,6 +172,10 @@ def unpack_repo(ws: Workspace, sdist: Path, run: Runner) -> None:
     (ws.repo / ".git" / "info").mkdir(exist_ok=True)
     (ws.repo / ".git" / "info" / "exclude").write_text("\n".join(EXCLUDES) + "\n")
     _check(run.run([*git, "add", "-A"], cwd=ws.repo, timeout=GIT_TIMEOUT), "git add")
+    fixtures = _nested_ignored(ws, run)
+    if fixtures:
+        added = run.run([*git, "add", "-f", "--", *fixtures], cwd=ws.repo, timeout=GIT_TIMEOUT)
+        _check(added, "git add -f")
     saved = dict(run.env)
     run.env.update(fixed)
     try:
@@ -180,6 +184,36 @@ def unpack_repo(ws: Workspace, sdist: Path, run: Runner) -> None:
     finally:
         run.env = saved
     _check(commit, "git commit")
+
+
+def _nested_ignored(ws: Workspace, run: Runner) -> list[str]:
+    """The sdist's files that a `.gitignore` below the root ignores: test fixtures of a tool
+    that reads .gitignore files (black's tests/data/*/.gitignore ignore their own siblings),
+    which upstream tracks with `git add -f`. What the root .gitignore or EXCLUDES ignore (a
+    `_version.py` the build writes, build litter) stays untracked, as in a checkout."""
+    listed = run.run(
+        ["git", "ls-files", "-z", "--others", "--ignored", "--exclude-standard"],
+        cwd=ws.repo,
+        timeout=GIT_TIMEOUT,
+    )
+    _check(listed, "git ls-files --ignored")
+    ignored = [name for name in listed.stdout.split("\0") if name]
+    if not ignored:
+        return []
+    sources = run.run(
+        ["git", "check-ignore", "-z", "--verbose", "--stdin"],
+        cwd=ws.repo,
+        timeout=GIT_TIMEOUT,
+        stdin="\0".join(ignored) + "\0",
+    )
+    # -z --verbose: source, line number, pattern, path; four fields per ignored path.
+    fields = sources.stdout.split("\0")
+    found = []
+    for at in range(0, len(fields) - 3, 4):
+        source, path = fields[at], fields[at + 3]
+        if source.endswith("/.gitignore") and not source.startswith(".git/"):
+            found.append(path)
+    return found
 
 
 def prepare_venvs(ws: Workspace, run: Runner) -> None:

@@ -13,14 +13,17 @@ included, is wrapped (isort's black-style wrapping of that one statement).
 from __future__ import annotations
 
 import ast
+import fnmatch
 import json
 import os
+import posixpath
 import shutil
 import subprocess
 import sys
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 from hoc_migrate.core.style import STYLE_FILES, ImportStyle, detect_style
 from hoc_migrate.ports import StyledFile, TreeReader
@@ -232,9 +235,42 @@ class ProjectStyle:
         try:
             text = source.decode("utf-8")
             config = isort.Config(settings_path=str(self.root))
-            return isort.code(text, config=config, file_path=self.root / path).encode("utf-8")
+            full = self.root / path
+            # isort skips every path that is not on disk: a module the plan moved (it exists
+            # only in the plan's result) would never be sorted. Its skip settings decide
+            # from the new path instead; it is tracked (the plan commits it).
+            on_disk = full.exists()
+            if not on_disk and _isort_skips(config, full):
+                return None
+            sorted_text = isort.code(
+                text, config=config, file_path=full, disregard_skip=not on_disk
+            )
+            return sorted_text.encode("utf-8")
         except Exception:  # noqa: BLE001 (a file isort cannot handle keeps the rewrite)
             return None
+
+
+def _isort_skips(config: Any, full: Path) -> bool:
+    """isort's `skip`, `extend_skip`, `skip_glob` and `extend_skip_glob` for `full`, which
+    need not exist (as `isort.settings.Config.is_skipped` reads them, without its check that
+    the file is on disk and in git)."""
+    directory = Path(config.directory) if config.directory else None
+    if directory is not None and directory in full.parents:
+        name = os.path.relpath(full, directory)
+    else:
+        name = str(full)
+    absolute = posixpath.abspath(full.as_posix())
+    if any(absolute == posixpath.abspath(str(skip).replace("\\", "/")) for skip in config.skips):
+        return True
+    head, tail = os.path.split(name)
+    while tail:
+        if tail in config.skips:
+            return True
+        head, tail = os.path.split(head)
+    return any(
+        fnmatch.fnmatch(name, pattern) or fnmatch.fnmatch("/" + name, pattern)
+        for pattern in config.skip_globs
+    )
 
 
 def _wrap_long_imports(source: bytes, before: bytes | None, limit: int) -> bytes:

@@ -110,14 +110,20 @@ def compute_plan(
         for old in o.module_renames
         if overlay.is_dir(clean(str(o.step.get("from"))))
     ]
-    refs = find_references(overlay, moved, kept) if moved else []
-    refs += stub_references(overlay, {old: new for o in outcomes for old, new in o.renames})
     moves = [
         (clean(str(o.step.get("from"))), old, new)
         for o in outcomes
         if o.step.kind == "move"
         for old, new in o.module_renames.items()
     ]
+    paths = [
+        (clean(str(o.step.get("from"))), clean(str(o.step.get("to"))), old)
+        for o in outcomes
+        if o.step.kind == "move"
+        for old in o.module_renames
+    ]
+    refs = find_references(overlay, moved, kept, paths) if moved else []
+    refs += stub_references(overlay, {old: new for o in outcomes for old, new in o.renames})
     refs += all_references(overlay, moves) + bare_name_references(overlay, moves)
     refs += manifest_references(overlay, moves)
     seen: set[tuple[str, int]] = set()

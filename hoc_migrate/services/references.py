@@ -150,11 +150,19 @@ PACKAGING_FILES = ("setup.py", "setup.cfg", "pyproject.toml")
 
 
 def find_references(
-    tree: TreeReader, moved: Mapping[str, str], kept: Collection[str] = ()
+    tree: TreeReader,
+    moved: Mapping[str, str],
+    kept: Collection[str] = (),
+    paths: Sequence[tuple[str, str, str]] = (),
 ) -> list[Reference]:
     """Lines that still name an old module (dotted or as a path) after the plan ran.
+
     `kept`: old packages a shim keeps; a packaging file's package list names them on
-    purpose (the wheel ships the shim)."""
+    purpose (the wheel ships the shim). `paths`: each move's old and new path in the
+    repository and its old module. Under a source root that is a folder, a module is also
+    named by that path (`src/pkg/mod.py`, `"/src/pkg/sub/__init__.py"` in a root-anchored
+    pattern, `{toxinidir}/src/pkg`), which its module path alone (`pkg/mod.py`, never right
+    after a `/`) does not find."""
     patterns = {
         old: re.compile(
             rf"(?<![\w.]){re.escape(old)}(?![\w])|(?<![\w/]){re.escape(old.replace('.', '/'))}"
@@ -163,6 +171,11 @@ def find_references(
         for old in moved
     }
     needles = {old: (old.encode(), old.replace(".", "/").encode()) for old in moved}
+    repo_paths = [
+        (re.compile(rf"(?<![\w.-]){re.escape(src)}(?![\w-])"), src, dst, old)
+        for src, dst, old in paths
+        if old in moved and not src.startswith(old.replace(".", "/"))
+    ]
     found: list[Reference] = []
     for path in tree.iter_files():
         reviewed = (
@@ -174,7 +187,10 @@ def find_references(
         if len(data) > MAX_REVIEW_BYTES:
             continue
         hits = [old for old, (a, b) in needles.items() if a in data or b in data]
-        if not hits or (path.endswith((".py", ".pyi")) and SHIM_MARKER in data[:400]):
+        path_hits = [p for p in repo_paths if p[1].encode() in data]
+        if not (hits or path_hits) or (
+            path.endswith((".py", ".pyi")) and SHIM_MARKER in data[:400]
+        ):
             continue
         text = data.decode("utf-8", errors="replace")
         ours = ignored_shim_lines(data) if path == CONFTEST else set()
@@ -184,13 +200,26 @@ def find_references(
                 continue
             if packaging and _lists_kept_package(line, kept):
                 continue
-            for old in hits:
-                if any(
-                    not _is_new_name(line, m.start(), old, moved[old])
-                    for m in patterns[old].finditer(line)
-                ):
-                    found.append(Reference(path, number, line.strip()[:200], old))
-                    break
+            named = next(
+                (
+                    old
+                    for old in hits
+                    if any(
+                        not _is_new_name(line, m.start(), old, moved[old])
+                        for m in patterns[old].finditer(line)
+                    )
+                ),
+                None,
+            ) or next(
+                (
+                    old
+                    for pattern, _src, dst, old in path_hits
+                    if any(not line.startswith(dst, m.start()) for m in pattern.finditer(line))
+                ),
+                None,
+            )
+            if named is not None:
+                found.append(Reference(path, number, line.strip()[:200], named))
     return found
 
 

@@ -728,6 +728,28 @@ def test_generated_code_importing_the_module_with_dunder_import_follows() -> Non
     ) == dedent(after)
 
 
+def test_a_file_named_after_the_module_is_not_the_module() -> None:
+    # black/schema.py reads the resource "black.schema.json": a file name, not the module
+    # black.schema's `json` import. Moving the module leaves it (it is listed to review).
+    renames = {"black.schema": "black.resources.schema"}
+    before = """\
+        FILE = "black.schema.json"
+        STUB = "black.schema.pyi"
+        ENTRY = "black.schema:get_schema"
+        patch("black.schema.json.load")
+        """
+    after = """\
+        FILE = "black.schema.json"
+        STUB = "black.schema.pyi"
+        ENTRY = "black.resources.schema:get_schema"
+        patch("black.resources.schema.json.load")
+        """
+    assert move(before, module="black.files", renames=renames) == dedent(after)
+    assert _rewrite_with_libcst(
+        dedent(before), module="black.files", is_package=False, renames=renames
+    ) == dedent(after)
+
+
 def test_single_word_strings_are_never_rewritten() -> None:
     source = '__all__ = ["events"]\nKIND = "events"\n'
     assert move(source, renames={"events": "loop_events"}) == source

@@ -9,7 +9,7 @@ from textwrap import dedent
 
 import pytest
 
-from tests.moves.support import apply, dry_run, export, project, write_plan
+from tests.moves.support import apply, dry_run, export, project, pytest_passes, write_plan
 from tests.reliability.harness import cli
 
 pytestmark = pytest.mark.slow
@@ -54,6 +54,48 @@ def test_pyproject_entry_points_and_tool_settings_follow(tmp_path: Path) -> None
     assert (tree / "pyproject.toml").read_text() == dedent(pyproject).replace(
         "tool.cli", "tool.commands.cli"
     ).replace('"tool/cli.py"', '"tool/commands/cli.py"')
+
+
+def test_hatch_build_paths_follow_a_package_rename(tmp_path: Path) -> None:
+    """black's pyproject lists the modules mypyc must not compile by path, anchored at the
+    root (`"/src/blib2to3/pgen2/__init__.py"`): left as it was, the wheel hook compiled the
+    renamed package's `__init__` and nothing said the setting had gone stale."""
+    pyproject = """\
+        [project]
+        name = "tool"
+        version = "1"
+
+        [tool.hatch.build.targets.sdist]
+        exclude = ["/profiling"]
+
+        [tool.hatch.build.targets.wheel]
+        only-include = ["src"]
+        sources = ["src"]
+
+        [tool.hatch.build.targets.wheel.hooks.mypyc]
+        exclude = [
+          # Not performance sensitive:
+          "/src/tool/pgen2/__init__.py",
+          "/src/tool/cli.py",
+        ]
+        """
+    files = {
+        "pyproject.toml": pyproject,
+        "src/tool/__init__.py": "",
+        "src/tool/cli.py": CLI,
+        "src/tool/pgen2/__init__.py": "",
+        "src/tool/pgen2/driver.py": "from tool.pgen2 import grammar\n",
+        "src/tool/pgen2/grammar.py": "",
+    }
+    repo = project(tmp_path / "repo", files)
+    plan = "name: p\nsteps:\n  - move: {from: src/tool/pgen2, to: src/tool/parser}\n"
+    result = apply(write_plan(tmp_path, plan), repo)
+    assert result.code == 0, result.stdout + result.stderr
+    tree = export(repo, "moved", tmp_path / "branch")
+    assert (tree / "pyproject.toml").read_text() == dedent(pyproject).replace(
+        "/src/tool/pgen2/", "/src/tool/parser/"
+    )
+    assert (tree / "src/tool/parser/driver.py").read_text() == "from tool.parser import grammar\n"
 
 
 def test_setup_cfg_and_a_literal_setup_py_follow(tmp_path: Path) -> None:
@@ -238,3 +280,68 @@ def test_a_makefile_naming_the_module_is_listed(tmp_path: Path) -> None:
     assert dry.code == 0, dry.stderr
     refs = [(r["path"], r["line"]) for r in json.loads(dry.stdout)["references_to_review"]]
     assert refs == [("Makefile", 3), ("Makefile", 4)]
+
+
+def test_a_resource_named_after_the_moved_module_is_listed_not_rewritten(
+    tmp_path: Path,
+) -> None:
+    """black's schema reader opens "black.schema.json" beside it: the string is a file name
+    that reads like `black.schema` and an attribute; rewritten, the branch's reader looked
+    for "black.resources.schema.json"."""
+    reader = dedent(
+        """\
+        import importlib.resources
+        import json
+
+
+        def get_schema():
+            fname = "tool.schema.json"
+            with importlib.resources.files("tool").joinpath(fname).open() as f:
+                return json.load(f)
+        """
+    )
+    files = {
+        "tool/__init__.py": "",
+        "tool/schema.py": reader,
+        "tool/tool.schema.json": '{"line-length": 88}\n',
+        "tests/test_schema.py": "from tool.schema import get_schema\n\n\n"
+        "def test_schema():\n    assert get_schema() == {'line-length': 88}\n",
+    }
+    repo = project(tmp_path / "repo", files)
+    plan = write_plan(
+        tmp_path, "name: s\nsteps:\n  - move: {from: tool/schema.py, to: tool/data/schema.py}\n"
+    )
+    dry = dry_run(plan, repo, "--no-check", "--format", "json")
+    assert dry.code == 0, dry.stderr
+    refs = [(r["path"], r["line"]) for r in json.loads(dry.stdout)["references_to_review"]]
+    assert refs == [("tool/data/schema.py", 6)]
+    applied = apply(plan, repo)
+    assert applied.code == 0, applied.stdout + applied.stderr
+    tree = export(repo, "moved", tmp_path / "branch")
+    assert (tree / "tool/data/schema.py").read_text() == reader
+    assert pytest_passes(tree).startswith("1 passed")
+
+
+def test_a_src_layout_module_named_by_its_repository_path_is_listed(tmp_path: Path) -> None:
+    """`src/tool/cli.py` names the module as much as `tool/cli.py` does: black's tox.ini runs
+    `{toxinidir}/src/...`, its tests read `PROJECT_ROOT / "src/black/__init__.py"`, hatch
+    patterns are anchored `/src/...`."""
+    files = {
+        "src/tool/__init__.py": "",
+        "src/tool/cli.py": CLI,
+        "tox.ini": "[testenv]\ncommands = python {toxinidir}/src/tool/cli.py\n",
+        "tests/test_cli.py": (
+            "from pathlib import Path\n\n"
+            'SOURCE = Path(__file__).parents[1] / "src/tool/cli.py"\n'
+            'OTHER = "src/tool/cli.pyc", "src/tool/cli_extra.py"\n'
+        ),
+    }
+    repo = project(tmp_path / "repo", files)
+    plan = write_plan(
+        tmp_path,
+        "name: c\nsteps:\n  - move: {from: src/tool/cli.py, to: src/tool/commands/cli.py}\n",
+    )
+    dry = dry_run(plan, repo, "--no-check", "--format", "json")
+    assert dry.code == 0, dry.stderr
+    refs = [(r["path"], r["line"]) for r in json.loads(dry.stdout)["references_to_review"]]
+    assert refs == [("tests/test_cli.py", 3), ("tox.ini", 2)]

@@ -185,3 +185,31 @@ def test_a_long_lazy_import_is_wrapped_in_a_file_the_sorter_leaves_alone(tmp_pat
         "                    Z,  # the bundled values\n"
         "                )\n",
     )
+
+
+def test_a_module_an_earlier_step_moved_is_sorted_with_the_projects_isort(
+    tmp_path: Path,
+) -> None:
+    # black: trans.py renamed in one step, then nodes.py moved in the next; isort skips a
+    # path that is not on disk, so the moved module's rewritten import was left unsorted
+    # while every other importer was sorted (`isort --check` failed on the branch).
+    pyproject = (
+        '[tool.isort]\nprofile = "black"\nknown_first_party = ["shop"]\n'
+        'skip_gitignore = true\nskip_glob = ["shop/legacy/*"]\n'
+    )
+    kept = "from shop.beta import B\nfrom shop.zeta import Z\n\nX = (B, Z)\n"
+    plan = """\
+        name: s
+        steps:
+          - move: {from: shop/total.py, to: shop/reports/total.py}
+          - move: {from: shop/kept.py, to: shop/legacy/kept.py}
+          - move: {from: shop/zeta.py, to: shop/aaa/zeta.py}
+        """
+    files = {**MODULES, "shop/kept.py": kept, "pyproject.toml": pyproject}
+    tree, _ = moved(tmp_path, files, plan)
+    assert (tree / "shop/reports/total.py").read_text() == (
+        "from shop.aaa.zeta import Z\nfrom shop.alpha import A\nfrom shop.beta import B\n\n"
+        "TOTAL = A + B + Z\n"
+    )
+    # The project's skip_glob still holds for the new path: nothing sorted there.
+    assert (tree / "shop/legacy/kept.py").read_text() == kept.replace("shop.zeta", "shop.aaa.zeta")

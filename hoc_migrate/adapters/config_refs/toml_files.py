@@ -16,6 +16,7 @@ from hoc_migrate.adapters.config_refs.values import (
     module_or_path,
     path_only,
     plugins,
+    root_pattern,
     tokens,
 )
 
@@ -74,6 +75,27 @@ def _rename_keys(table: Any, rewrite: Callable[[str], str | None]) -> bool:
     return changed
 
 
+#: Keys of hatch's build configuration (`[tool.hatch.build]`, a target's, a build hook's)
+#: whose values are paths or gitignore-style patterns relative to the project root.
+HATCH_PATH_KEYS = ("include", "exclude", "only-include", "packages", "artifacts")
+
+
+def _hatch_build_tables(build: Any) -> list[Any]:
+    """`[tool.hatch.build]`, each `[tool.hatch.build.targets.NAME]`, and the build hooks of
+    both (`hooks.mypyc`: black lists the modules mypyc must not compile by path)."""
+    if not isinstance(build, Table | dict):
+        return []
+    tables = [build]
+    targets = build.get("targets")
+    if isinstance(targets, Table | dict):
+        tables += [t for t in targets.values() if isinstance(t, Table | dict)]
+    for table in list(tables):
+        hooks = table.get("hooks")
+        if isinstance(hooks, Table | dict):
+            tables += [h for h in hooks.values() if isinstance(h, Table | dict)]
+    return tables
+
+
 def rewrite_pyproject(source: str, renames: ConfigRenames) -> str:
     doc = tomlkit.parse(source)
     changed = False
@@ -106,6 +128,8 @@ def rewrite_pyproject(source: str, renames: ConfigRenames) -> str:
     hatch_version = _get(doc, "tool", "hatch", "version")
     if isinstance(hatch_version, Table | dict) and "path" in hatch_version:
         targets.append((hatch_version, "path", path_only))
+    for table in _hatch_build_tables(_get(doc, "tool", "hatch", "build")):
+        targets += [(table, key, root_pattern) for key in HATCH_PATH_KEYS if key in table]
     for section in ("run", "report"):
         table = _get(doc, "tool", "coverage", section)
         if isinstance(table, Table | dict):

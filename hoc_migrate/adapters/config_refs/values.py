@@ -135,3 +135,12 @@ def module_or_path(value: str, renames: ConfigRenames) -> str | None:
 
 def path_only(value: str, renames: ConfigRenames) -> str | None:
     return renames.path(value)
+
+
+def root_pattern(value: str, renames: ConfigRenames) -> str | None:
+    """A gitignore-style pattern of a build's file selection (hatch's `include`, `exclude`,
+    a build hook's `exclude`): a leading `/` anchors it at the project root, as in
+    `"/src/pkg/_speedups.py"`; the path after it follows the move."""
+    anchor = "/" if value.startswith("/") else ""
+    new = renames.path(value[len(anchor) :])
+    return None if new is None else anchor + new
