@@ -11,7 +11,7 @@ from hoc_migrate.core.layers.findings import Finding
 from hoc_migrate.core.layers.result import CheckResult
 from hoc_migrate.core.layers.topology import Topology
 from hoc_migrate.core.module_shape import ImportedNames, ModuleShape
-from hoc_migrate.core.modules import module_for_path
+from hoc_migrate.core.modules import module_for_path, resolve_relative
 from hoc_migrate.core.paths import ancestors
 from hoc_migrate.core.suggest.model import Evidence
 from hoc_migrate.core.suggest.rules import ANSWERED_WARNINGS
@@ -41,11 +41,8 @@ def absolute(importer: str, imported: ImportedNames, roots: Sequence[str]) -> st
     own = module_for_path(importer, roots)
     if own is None:
         return None
-    package = own.split(".") if importer.endswith("/__init__.py") else own.split(".")[:-1]
-    if imported.level - 1 > len(package):
-        return None
-    base = package[: len(package) - (imported.level - 1)]
-    return ".".join(base + ([imported.module] if imported.module else []))
+    package = own if importer.endswith("/__init__.py") else own.rpartition(".")[0]
+    return resolve_relative(package, imported.level, imported.module or None)
 
 
 def _imported_modules(importer: str, shape: ModuleShape, roots: Sequence[str]) -> set[str]:

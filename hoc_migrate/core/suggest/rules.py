@@ -120,20 +120,16 @@ class Suggester:
         folder = parent(path)
         evidence = [f"{folder}/ is {info.folder_layer}; the header says {info.header_layer}"]
         if path.endswith("/__init__.py"):
-            step = {
-                "path": path,
-                "layer": info.folder_layer,
-                "why": f"{folder.rsplit('/', 1)[-1]}/ is {info.folder_layer}; its __init__ "
-                f"said {info.header_layer}",
-            }
-            self.propose(Proposal("fix_header", step, [finding], evidence, HEADERS, path))
-            return None
+            why = (
+                f"{folder.rsplit('/', 1)[-1]}/ is {info.folder_layer}; its __init__ said "
+                f"{info.header_layer}"
+            )
+            return self.fix_layer(finding, info.folder_layer, why, evidence)
         if in_mcp_home(self, path):
             return None  # MCP code in its cross-domain home, whatever layer its header says
         database = self.database_work(path)
         kind = content_kind(self.shape(path), bool(database))
-        evidence.append(f"content: {self.shape(path).describe()}")
-        evidence += [f"database: {d}" for d in database] or ["database: no database work"]
+        evidence += self.content_evidence(path, database)
         if kind == DRIVER and info.header_layer in self.config.runtime_banned_layers:
             runtime = self.findings(path, "SQLALCHEMY_RUNTIME")
             self.split(path, [finding, *runtime], why="a HYBRID module", evidence=evidence)
@@ -142,16 +138,20 @@ class Suggester:
         if target is None:
             return self.defer(finding, f"no {kind} folder for {path}")
         if parent(target) == folder:
-            step = {
-                "path": path,
-                "layer": info.folder_layer,
-                "why": f"its content is {_a(kind)}, as its folder says; the header said "
-                f"{info.header_layer}",
-            }
-            self.propose(Proposal("fix_header", step, [finding], evidence, HEADERS, path))
-            return None
+            why = f"its content is {_a(kind)}, as its folder says; the header said {info.header_layer}"
+            return self.fix_layer(finding, info.folder_layer, why, evidence)
         self.move(path, target, kind, [finding], evidence)
         return None
+
+    def fix_layer(self, finding: Finding, layer: str, why: str, evidence: list[str]) -> None:
+        """The header is what is wrong: it gets the folder's layer."""
+        step = {"path": finding.file, "layer": layer, "why": why}
+        self.propose(Proposal("fix_header", step, [finding], evidence, HEADERS, finding.file))
+
+    def content_evidence(self, path: str, database: list[str]) -> list[str]:
+        """What the module holds, and its database work (or that it has none)."""
+        lines = [f"content: {self.shape(path).describe()}"]
+        return lines + ([f"database: {d}" for d in database] or ["database: no database work"])
 
     def move(
         self, path: str, target: str, kind: str, answers: list[Finding], evidence: list[str]
@@ -229,8 +229,7 @@ class Suggester:
         if kind != DRIVER:
             kind = ENGINE  # a schema named *_service holds behaviour: an engine's name
         target = self.place.destination(path, kind)
-        evidence = [f"content: {self.shape(path).describe()}"]
-        evidence += [f"database: {d}" for d in database] or ["database: no database work"]
+        evidence = self.content_evidence(path, database)
         if target is None or self.banned(target) is not None:
             return self.defer(finding, f"no {kind} name that the naming rules allow")
         self.move(path, target, kind, [finding], evidence)
