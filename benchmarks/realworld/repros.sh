@@ -381,6 +381,20 @@ EOF
   echo "          imports bk.strings, then bk.tree.nodes (isort's order)"
 }
 
+case_structlog() {
+  say "structlog: ruff sorts (line length 88), black formats at 79 and is not installed here"
+  new_repo structlog
+  printf '[tool.black]\nline-length = 79\n[tool.ruff.lint]\nselect = ["I"]\n' | file pyproject.toml
+  file sl/__init__.py </dev/null
+  printf 'class StackInfoRenderer: ...\nclass TimeStamper: ...\ndef add_log_level(): ...\n' | file sl/processors.py
+  printf 'from .processors import StackInfoRenderer, TimeStamper, add_log_level\n' | file sl/_config.py
+  printf 'name: r\nsource_roots: ["."]\nsteps:\n  - move: {from: sl/_config.py, to: sl/_core/config.py}\n  - move: {from: sl/processors.py, to: sl/processing/processors.py, shim: true}\n' | file plan.yaml
+  commit; "$hoc" dry-run plan.yaml 2>/dev/null > d.diff; git apply d.diff
+  awk 'length > 79 { print FILENAME ":" FNR ": " length " columns" }' sl/_core/config.py
+  head -5 sl/_core/config.py
+  echo "EXPECTED: no line over 79 columns; the import wrapped in parentheses, one name a line"
+}
+
 cases=("$@")
-[ ${#cases[@]} -eq 0 ] && cases=(roots outside lying packaging strings shim shim_stub mode lint localfolder init dateutil typed_shim toolz black)
+[ ${#cases[@]} -eq 0 ] && cases=(roots outside lying packaging strings shim shim_stub mode lint localfolder init dateutil typed_shim toolz black structlog)
 for name in "${cases[@]}"; do "case_$name"; done

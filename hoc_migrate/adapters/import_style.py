@@ -6,8 +6,10 @@ format` or black where the project formats with them. A file is restyled only wh
 tool found it clean before the step (a file the project does not keep sorted is left as the
 rewrite made it: sorting it would mix unrelated changes into the move), and only when the
 step changed its imports. Where none of them ran on a file (none is configured, or the file
-was not clean for them), a rewritten import longer than the project's line length, indent
-included, is wrapped (isort's black-style wrapping of that one statement).
+was not clean for them), or where the formatter the project names did not run (it is not
+installed, or the file was not clean for it), a rewritten import longer than the project's
+line length, indent included, is wrapped (isort's black-style wrapping of that one
+statement).
 """
 
 from __future__ import annotations
@@ -120,23 +122,29 @@ class ProjectStyle:
         ):
             return file.after  # no import changed (or it does not parse: verification says)
         text = file.after
-        steps: list[Callable[[bytes, str], bytes | None]] = []
+        ran: list[bool] = []
         sorter = self._sorter()
-        if sorter is not None:
-            steps.append(sorter)
-        formatter = self._formatter()
-        if formatter is not None:
-            steps.append(formatter)
-        applied = False
-        for step in steps:
+        for step in (sorter, self._formatter()):
             old = file.before
-            if old is None or step(old, file.before_path or file.path) == old:
+            clean = step is not None and (
+                old is None or step(old, file.before_path or file.path) == old
+            )
+            if step is not None and clean:
                 text = step(text, file.path) or text
-                applied = True
-        # No tool of the project's ran on the file (none is configured, or the file was not
-        # clean for it before): the rewritten imports still keep to its line length.
-        if not applied and self.style.line_length is not None:
-            text = _wrap_long_imports(text, file.before, self.style.line_length)
+            ran.append(clean)
+        sorted_, formatted = ran
+        # The formatter the project names did not run on the file (it is not installed
+        # here, or the file was not clean for it before), or no tool of the project's ran at
+        # all: the rewritten imports still keep to its line length (a sorter's own line
+        # length, ruff's 88 by default, is not black's 79).
+        unformatted = not formatted and (self.style.formatter is not None or not sorted_)
+        if unformatted and self.style.line_length is not None:
+            wrapped = _wrap_long_imports(text, file.before, self.style.line_length)
+            if sorted_ and sorter is not None and wrapped != text:
+                # The wrapping sorts the names as isort does: the project's sorter has the
+                # last word on their order (it keeps the wrapping: a trailing comma).
+                wrapped = sorter(wrapped, file.path) or wrapped
+            text = wrapped
         return text
 
     def _sorter(self) -> Callable[[bytes, str], bytes | None] | None:

@@ -136,6 +136,35 @@ def test_a_long_rewritten_import_is_wrapped_at_the_projects_line_length(tmp_path
     assert text.startswith("from shop.warehouse.inventory.zeta_values import (  # both\n")
 
 
+def test_a_long_rewritten_import_keeps_to_black_s_line_length_without_black(
+    tmp_path: Path,
+) -> None:
+    # structlog: ruff sorts (its line length, 88 by default), black formats at 79 and is not
+    # installed where hoc-migrate runs; the rewritten import in _config.py was left at 81
+    # columns, and black --check failed on the branch.
+    files = {
+        **MODULES,
+        "pyproject.toml": '[tool.black]\nline-length = 60\n\n[tool.ruff.lint]\nselect = ["I"]\n',
+        "shop/zeta.py": "Z = 3\nZED = 4\nTimeStamper = object\n",
+        "shop/use.py": "from shop.zeta import ZED, TimeStamper, Z\n\nU = (Z, ZED, TimeStamper)\n",
+    }
+    assert ruff_findings(project(tmp_path / "base", files)) == []
+    plan = (
+        "name: s\nsteps:\n"
+        "  - move: {from: shop/zeta.py, to: shop/warehouse/inventory/zeta_values.py}\n"
+    )
+    tree, _ = moved(tmp_path, files, plan)
+    assert (tree / "shop/use.py").read_text() == (
+        "from shop.warehouse.inventory.zeta_values import (\n"
+        "    ZED,\n"
+        "    TimeStamper,\n"
+        "    Z,\n"
+        ")\n\nU = (Z, ZED, TimeStamper)\n"
+    )
+    # ruff's order (a one-letter name is a class to it, not to isort), the wrapping kept.
+    assert ruff_findings(tree) == []
+
+
 def test_a_package_the_project_sorts_as_a_local_folder_stays_one(tmp_path: Path) -> None:
     # pluggy's `known-local-folder = ["pluggy"]`: its absolute imports sort with the relative
     # ones, in one block. Called first-party, the file would not look sorted to begin with
