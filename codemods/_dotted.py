@@ -281,17 +281,41 @@ _IMPORT_CALL = re.compile(
 )
 
 
+# A string that is exactly one from-import of a module (jinja2's compiler writes `"from
+# jinja2.runtime import " + names` into every template's source): it binds the same names
+# wherever the module is, so the module path follows, as in `"a.b:f"`. Code that goes on
+# (`"from a.b import f; f()"`) is a longer string: listed to review, never changed.
+_NAME = r"[A-Za-z_]\w*(?:[ \t]+as[ \t]+[A-Za-z_]\w*)?"
+_FROM_IMPORT_STATEMENT = re.compile(
+    r"(?P<head>\s*from[ \t]+)(?P<module>[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*)"
+    rf"(?P<tail>[ \t]+import(?:[ \t]+(?:\*|{_NAME}(?:[ \t]*,[ \t]*{_NAME})*))?\s*)"
+)
+
+
 def rewrite_path_string(
     renames: Renames, value: str, protected: frozenset[str] = frozenset()
 ) -> str | None:
     """A string's new content when it names a renamed module: exactly a dotted path
-    (`"a.b.f"`, `"a.b:f"`), or generated code that imports one with `__import__('a.b')`
-    and walks down to it (`.b.f`); None when it does not."""
+    (`"a.b.f"`, `"a.b:f"`), exactly a from-import of one (`"from a.b import "`, the start
+    of generated code), or generated code that imports one with `__import__('a.b')` and
+    walks down to it (`.b.f`); None when it does not."""
     if value in protected:
         return None
     exact = _exact_path_string(renames, value)
-    if exact is not None or "__import__" not in value:
+    if exact is not None:
         return exact
+    statement = _FROM_IMPORT_STATEMENT.fullmatch(value)
+    if statement is not None:
+        new_module = None if renames.is_symbols else renames.apply(statement["module"])
+        return None if new_module is None else statement["head"] + new_module + statement["tail"]
+    if "__import__" not in value:
+        return None
+    return _rewrite_import_calls(renames, value)
+
+
+def _rewrite_import_calls(renames: Renames, value: str) -> str | None:
+    """`value` with each `__import__('a.b').b` of a renamed module rewritten; None when it
+    has none."""
     changed = False
 
     def swap(match: re.Match[str]) -> str:

@@ -728,6 +728,32 @@ def test_generated_code_importing_the_module_with_dunder_import_follows() -> Non
     ) == dedent(after)
 
 
+def test_a_string_that_is_a_from_import_of_the_module_follows() -> None:
+    # jinja2's compiler writes this import at the top of every compiled template: left as
+    # it was, each template imports the old module (a shim's warning, or an ImportError).
+    renames = {"jinja2.runtime": "jinja2.rendering.runtime"}
+    before = """\
+        self.writeline("from jinja2.runtime import " + ", ".join(exported_names))
+        CODE = "    from jinja2.runtime import Context"
+        ALIASED = "from jinja2.runtime import Context as C, Undefined"
+        RUN = "from jinja2.runtime import Context; Context()"
+        OTHER = "from jinja2.runtimes import x"
+        DOC = "Use from jinja2.runtime import Context in your code"
+        """
+    after = """\
+        self.writeline("from jinja2.rendering.runtime import " + ", ".join(exported_names))
+        CODE = "    from jinja2.rendering.runtime import Context"
+        ALIASED = "from jinja2.rendering.runtime import Context as C, Undefined"
+        RUN = "from jinja2.runtime import Context; Context()"
+        OTHER = "from jinja2.runtimes import x"
+        DOC = "Use from jinja2.runtime import Context in your code"
+        """
+    assert move(before, module="jinja2.compiler", renames=renames) == dedent(after)
+    assert _rewrite_with_libcst(
+        dedent(before), module="jinja2.compiler", is_package=False, renames=renames
+    ) == dedent(after)
+
+
 def test_a_file_named_after_the_module_is_not_the_module() -> None:
     # black/schema.py reads the resource "black.schema.json": a file name, not the module
     # black.schema's `json` import. Moving the module leaves it (it is listed to review).
