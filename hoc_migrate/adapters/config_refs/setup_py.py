@@ -7,6 +7,7 @@ import ast
 import io
 import re
 import tokenize
+from collections.abc import Iterator
 
 from hoc_migrate.adapters.config_refs.values import ConfigRenames, entry
 
@@ -40,16 +41,13 @@ def rewrite_setup_py(source: str, renames: ConfigRenames) -> str:
 PEP8_LINE = 79
 
 
-def add_packages(source: str, renames: ConfigRenames) -> str:
-    """A literal `packages=[...]` of `setup()` gains the new subpackages of a package it
-    lists (as the tool's `packages` list does), written like its last element."""
-    if not renames.new_packages or "packages" not in source:
-        return source
+def _package_lists(source: str) -> Iterator[tuple[ast.List | ast.Tuple, list[str]]]:
+    """Each literal `packages=[...]` (or tuple) of a call whose elements are all strings,
+    with those strings; nothing for a file that does not parse."""
     try:
         tree = ast.parse(source)
     except (SyntaxError, ValueError):
-        return source
-    lines = source.splitlines(keepends=True)
+        return
     for node in ast.walk(tree):
         if not isinstance(node, ast.Call):
             continue
@@ -57,41 +55,51 @@ def add_packages(source: str, renames: ConfigRenames) -> str:
             value = keyword.value
             if keyword.arg != "packages" or not isinstance(value, ast.List | ast.Tuple):
                 continue
-            if not value.elts or not all(
-                isinstance(e, ast.Constant) and isinstance(e.value, str) for e in value.elts
-            ):
-                continue
-            names = [str(e.value) for e in value.elts if isinstance(e, ast.Constant)]
-            added = renames.packages_to_add(names)
-            last = value.elts[-1]
-            if not added or last.end_lineno is None or last.end_col_offset is None:
-                continue
-            line = lines[last.end_lineno - 1]
-            quote = line[last.col_offset] if last.lineno == last.end_lineno else "'"
-            texts = [f"{quote}{name}{quote}" for name in added]
-            after = line[last.end_col_offset :]
-            if after.strip() in (",", ",\\") or after.strip().startswith(", #"):
-                # One element a line, each with its comma: the new ones on lines of their own.
-                indent = line[: len(line) - len(line.lstrip())]
-                lines[last.end_lineno - 1] = line + "".join(f"{indent}{t},\n" for t in texts)
-            elif _one_a_line(value.elts) and line[: last.col_offset].isspace():
-                # One element a line, the bracket closing on the last one's: the new ones
-                # go on lines of their own before it, aligned with the others.
-                align = line[: last.col_offset]
-                at = last.end_col_offset
-                lines[last.end_lineno - 1] = (
-                    line[:at] + "".join(f",\n{align}{t}" for t in texts) + after
-                )
-            else:
-                at = last.end_col_offset
-                first = value.elts[0]
-                longer = line[:at] + "".join(f", {t}" for t in texts) + after
-                if len(longer.rstrip("\r\n")) > PEP8_LINE and first.lineno == last.lineno:
-                    # Too long for PEP 8: the new ones on a continuation line, aligned.
-                    align = " " * first.col_offset
-                    longer = line[:at] + "".join(f",\n{align}{t}" for t in texts) + after
-                lines[last.end_lineno - 1] = longer
-            return "".join(lines)
+            names = [e.value for e in value.elts if isinstance(e, ast.Constant)]
+            if len(names) == len(value.elts) and all(isinstance(n, str) for n in names):
+                yield value, [str(n) for n in names]
+
+
+def add_packages(source: str, renames: ConfigRenames) -> str:
+    """A literal `packages=[...]` of `setup()` gains the new subpackages of a package it
+    lists (as the tool's `packages` list does), written like its last element."""
+    if not renames.new_packages or "packages" not in source:
+        return source
+    lists = list(_package_lists(source))
+    lines = source.splitlines(keepends=True)
+    for value, names in lists:
+        if not names:
+            continue
+        added = renames.packages_to_add(names)
+        last = value.elts[-1]
+        if not added or last.end_lineno is None or last.end_col_offset is None:
+            continue
+        line = lines[last.end_lineno - 1]
+        quote = line[last.col_offset] if last.lineno == last.end_lineno else "'"
+        texts = [f"{quote}{name}{quote}" for name in added]
+        after = line[last.end_col_offset :]
+        if after.strip() in (",", ",\\") or after.strip().startswith(", #"):
+            # One element a line, each with its comma: the new ones on lines of their own.
+            indent = line[: len(line) - len(line.lstrip())]
+            lines[last.end_lineno - 1] = line + "".join(f"{indent}{t},\n" for t in texts)
+        elif _one_a_line(value.elts) and line[: last.col_offset].isspace():
+            # One element a line, the bracket closing on the last one's: the new ones
+            # go on lines of their own before it, aligned with the others.
+            align = line[: last.col_offset]
+            at = last.end_col_offset
+            lines[last.end_lineno - 1] = (
+                line[:at] + "".join(f",\n{align}{t}" for t in texts) + after
+            )
+        else:
+            at = last.end_col_offset
+            first = value.elts[0]
+            longer = line[:at] + "".join(f", {t}" for t in texts) + after
+            if len(longer.rstrip("\r\n")) > PEP8_LINE and first.lineno == last.lineno:
+                # Too long for PEP 8: the new ones on a continuation line, aligned.
+                align = " " * first.col_offset
+                longer = line[:at] + "".join(f",\n{align}{t}" for t in texts) + after
+            lines[last.end_lineno - 1] = longer
+        return "".join(lines)
     return source
 
 
@@ -115,10 +123,7 @@ def drop_packages(source: str, renames: ConfigRenames) -> str:
     (after it, for the first)."""
     if not renames.gone_packages or "packages" not in source:
         return source
-    try:
-        tree = ast.parse(source)
-    except (SyntaxError, ValueError):
-        return source
+    lists = list(_package_lists(source))
     lines = source.splitlines(keepends=True)
     starts = [0]
     for line in lines:
@@ -129,33 +134,24 @@ def drop_packages(source: str, renames: ConfigRenames) -> str:
         return starts[(line_no or 1) - 1] + len(row.encode()[: col or 0].decode())
 
     cuts: list[tuple[int, int]] = []
-    for node in ast.walk(tree):
-        if not isinstance(node, ast.Call):
-            continue
-        for keyword in node.keywords:
-            value = keyword.value
-            if keyword.arg != "packages" or not isinstance(value, ast.List | ast.Tuple):
+    for value, names in lists:
+        elts = value.elts
+        gone = set(renames.packages_to_drop(names))
+        for index, elt in enumerate(elts):
+            if names[index] not in gone:
                 continue
-            elts = value.elts
-            names = [e.value for e in elts if isinstance(e, ast.Constant)]
-            if len(names) != len(elts) or not all(isinstance(n, str) for n in names):
-                continue
-            gone = set(renames.packages_to_drop([str(n) for n in names]))
-            for index, elt in enumerate(elts):
-                if names[index] not in gone:
-                    continue
-                start, end = at(elt.lineno, elt.col_offset), at(elt.end_lineno, elt.end_col_offset)
-                before = source[starts[elt.lineno - 1] : start]
-                after = source[end : starts[elt.end_lineno or elt.lineno]]
-                if not before.strip() and _LINE_END.fullmatch(after.strip()):  # its own line
-                    cuts.append((starts[elt.lineno - 1], starts[elt.end_lineno or elt.lineno]))
-                elif index > 0:  # `, 'name'`
-                    previous = elts[index - 1]
-                    cuts.append((at(previous.end_lineno, previous.end_col_offset), end))
-                elif len(elts) > 1:  # `'name', ` up to the next one
-                    cuts.append((start, at(elts[1].lineno, elts[1].col_offset)))
-                else:  # the only one, and its comma
-                    cuts.append((start, end + len(after) - len(after.lstrip(", "))))
+            start, end = at(elt.lineno, elt.col_offset), at(elt.end_lineno, elt.end_col_offset)
+            before = source[starts[elt.lineno - 1] : start]
+            after = source[end : starts[elt.end_lineno or elt.lineno]]
+            if not before.strip() and _LINE_END.fullmatch(after.strip()):  # its own line
+                cuts.append((starts[elt.lineno - 1], starts[elt.end_lineno or elt.lineno]))
+            elif index > 0:  # `, 'name'`
+                previous = elts[index - 1]
+                cuts.append((at(previous.end_lineno, previous.end_col_offset), end))
+            elif len(elts) > 1:  # `'name', ` up to the next one
+                cuts.append((start, at(elts[1].lineno, elts[1].col_offset)))
+            else:  # the only one, and its comma
+                cuts.append((start, end + len(after) - len(after.lstrip(", "))))
     for begin, finish in sorted(cuts, reverse=True):
         source = source[:begin] + source[finish:]
     return source
