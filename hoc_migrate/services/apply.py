@@ -170,7 +170,7 @@ def apply_plan(
                 f"the plan changes nothing at {request.base} ({base[:12]}): its effect is "
                 "already there; no branch was created"
             )
-        warnings = uncommitted_warnings(repo, result)
+        warnings = uncommitted_warnings(repo, result, request.plan_path)
         checker = checker or make_layer_checker(
             migration.config,
             source_roots=migration.source_roots,

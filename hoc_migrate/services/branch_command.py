@@ -18,6 +18,7 @@ from hoc_migrate.adapters.branch_env import (
 )
 from hoc_migrate.adapters.command import with_interpreter
 from hoc_migrate.adapters.git_repo import GitRepo, GitTree
+from hoc_migrate.adapters.import_guard import guarded_env, write_guard
 from hoc_migrate.adapters.python_env import command_interpreter
 from hoc_migrate.adapters.workspace import workspace
 from hoc_migrate.core.entry_points import EntryPoints, entry_points_in
@@ -76,11 +77,12 @@ def branch_command_check(
     if vc is None:
         return not_run(COMMAND, skipped_reason(settings))
     roots = run.migration.source_roots
-    env = command_env(run.worktree, roots)
-    ensure_branch_code(vc, run.worktree, env, importable_packages(run.tip, roots))
-    notes = _build_outputs(run, run.worktree, _folder_renames(run.result))
+    packages = importable_packages(run.tip, roots)
     metadata = run.scratch("env")
     try:
+        env = _guarded(run, run.worktree, metadata, [run.tip, run.repo.tree(run.base)])
+        ensure_branch_code(vc, run.worktree, env, packages, moved_away=list(module_renames))
+        notes = _build_outputs(run, run.worktree, _folder_renames(run.result))
         env, shadowed = _entry_points(run, vc, env, metadata)
         notes += shadowed
         reports = workspace(run.repo.root, "tmp")
@@ -92,13 +94,27 @@ def branch_command_check(
             run.repo.remove_worktree(metadata)
     failed = branch.result.returncode != 0 or branch.result.timed_out
     wanted = settings.baseline == "always" or (settings.baseline == "auto" and failed)
-    base = _baseline(run, vc, runner) if wanted and branch.result.error is None else None
+    base = None
+    if wanted and branch.result.error is None:
+        base, reused = _baseline(run, vc, runner)
+        notes += reused
     renames = dict(module_renames)
     renames.update(
         test_module_renames({c.old_path: c.path for c in run.result.changes.renamed if c.old_path})
     )
     outcome = command_outcome(vc, branch, base, renames)
     return dataclasses.replace(outcome, details=tuple(notes) + outcome.details)
+
+
+def _guarded(
+    run: BranchRun, worktree: Path, folder: Path, trees: list[TreeReader]
+) -> dict[str, str]:
+    """The command's environment on `worktree`: its source roots first on PYTHONPATH, and
+    the import guard (in `folder`) over the top-level packages of `trees` (the branch's,
+    and the base's the plan moved away)."""
+    roots = run.migration.source_roots
+    names = sorted({name for tree in trees for name in importable_packages(tree, roots)})
+    return guarded_env(command_env(worktree, roots), write_guard(folder / "guard"), worktree, names)
 
 
 def _folder_renames(result: PlanResult) -> dict[str, str]:
@@ -152,27 +168,33 @@ def _entry_points(
     return with_metadata(env, folder, bin_folder), [note]
 
 
-def _baseline(run: BranchRun, vc: VerifyCommand, runner: CommandRunner) -> TestRun:
-    """The command's run on the base: from the store when this commit ran it before, else
-    run in a worktree of the base (removed again whatever happens)."""
+def _baseline(
+    run: BranchRun, vc: VerifyCommand, runner: CommandRunner
+) -> tuple[TestRun, list[str]]:
+    """The command's run on the base: from the store when this commit ran it before (and a
+    note saying so), else run in a worktree of the base (removed again whatever happens)."""
     repo = run.repo
     python = command_interpreter(with_interpreter(vc.command), repo.root)
     store = workspace(repo.root, "baselines")
     key = baseline_key(run.base, vc, python)
     cached = cached_baseline(store, key)
     if cached is not None:
-        return cached
+        return cached, [
+            f"the base's run ({run.base[:12]}) is the one recorded by an earlier apply "
+            "over the same commit and command"
+        ]
     folder = run.scratch("base")
     reports = workspace(repo.root, "tmp")
     try:
         repo.add_worktree(folder, run.base)
         _build_outputs(run, folder, {})
-        env = command_env(folder, run.migration.source_roots)
+        env = _guarded(run, folder, run.scratch("base-env"), [repo.tree(run.base)])
         base = run_verify_command(
             vc, folder, env, runner, reports / f"junit-base-{os.getpid()}.xml"
         )
     finally:
         repo.remove_worktree(folder)
+        repo.remove_worktree(run.scratch("base-env"))
     if base.result.error is None and not base.result.timed_out:
         store_baseline(store, key, base.tests)
-    return base.tests
+    return base.tests, []

@@ -135,20 +135,37 @@ def dry_run_at(
         migration = prepare_migration(plan_path, root, tree=base_tree)
         run = dry_run(migration, check=check, progress=progress)
         run.base = f"{base or 'HEAD'} ({commit[:12]}), as apply starts from"
-        run.warnings = uncommitted_warnings(git_repo, run.result)
+        run.warnings = uncommitted_warnings(git_repo, run.result, plan_path)
         touched = run.result.changes.touched()
         run.executables = frozenset(p for p in touched if base_tree.is_executable(p))
         return run
 
 
-def uncommitted_warnings(repo: GitRepo, result: PlanResult) -> list[str]:
-    """The files the plan touches that have uncommitted changes (left out: the plan runs on
-    the commit)."""
-    dirty = sorted(repo.uncommitted_paths() & result.changes.touched())
-    return [
+_SHOWN_DIRTY = 5
+
+
+def uncommitted_warnings(repo: GitRepo, result: PlanResult, plan_path: Path | str) -> list[str]:
+    """Uncommitted changes the plan leaves out (it runs on the commit): each file it touches
+    by name, then the rest of a dirty working tree in one line (an uncommitted importer of
+    a moved module is not rewritten either). The plan file itself is not news."""
+    uncommitted = {p for p in repo.uncommitted_paths() if not p.startswith(".hoc-migrate/")}
+    plan_file = Path(plan_path).resolve()
+    if str(plan_path) != "-" and plan_file.is_relative_to(repo.root.resolve()):
+        uncommitted.discard(plan_file.relative_to(repo.root.resolve()).as_posix())
+    touched = uncommitted & result.changes.touched()
+    warnings = [
         f"{path} has uncommitted changes; the plan runs on the commit, without them"
-        for path in dirty
+        for path in sorted(touched)
     ]
+    others = sorted(uncommitted - touched)
+    if others:
+        shown = ", ".join(others[:_SHOWN_DIRTY])
+        more = f", ... ({len(others)} in all)" if len(others) > _SHOWN_DIRTY else ""
+        warnings.append(
+            f"the working tree has {len(others)} other uncommitted change(s) the plan does not "
+            f"see: {shown}{more}; commit them first to include them"
+        )
+    return warnings
 
 
 def dry_run_data(run: DryRun) -> dict[str, Any]:

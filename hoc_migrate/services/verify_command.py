@@ -4,9 +4,11 @@
   -q` when the project configures pytest, and the outcome says so; `command: none` runs
   nothing.
 * On which code: the command runs in the branch's worktree with the worktree's source roots
-  first on `PYTHONPATH`, and before it runs, the project's top-level packages must resolve
-  to the worktree for the command's interpreter (an editable install that points at the
-  user's checkout is shadowed; when it cannot be, the apply stops, exit 2).
+  first on `PYTHONPATH` and an import guard over the project's packages
+  (adapters/import_guard.py: an editable install's hook cannot serve the checkout's
+  modules); before it runs, the project's top-level packages and the modules the plan moved
+  away must resolve to the worktree or nowhere for the command's interpreter (when they
+  cannot, the apply stops, exit 2).
 * Judged against the base: with `verify.baseline: true`, the command also runs on the base
   (in a worktree of its own; the result is kept per commit) and the runs are compared by
   test id (pytest's JUnit report): only tests the change broke, or that no longer run,
@@ -46,6 +48,7 @@ from hoc_migrate.ports import TreeReader
 COMMAND = "command"
 AUTO_COMMAND: tuple[str, ...] = ("{python}", "-m", "pytest", "-q")
 _SHOWN_IDS = 20
+_PROBED_MOVES = 50  # old module names asked about (each imports its parent packages)
 
 
 class CommandRunner(Protocol):
@@ -143,12 +146,15 @@ def ensure_branch_code(
     worktree: Path,
     env: Mapping[str, str],
     packages: Sequence[str],
+    moved_away: Sequence[str] = (),
 ) -> None:
     """Raise UsageError when the command's interpreter would import one of the project's
-    packages from somewhere other than the worktree (nothing else can be trusted then)."""
+    packages, or a module the plan moved away, from somewhere other than the worktree
+    (nothing else can be trusted then)."""
     cwd = worktree / vc.cwd if vc.cwd else worktree
     python = command_interpreter(with_interpreter(vc.command), cwd)
-    found = import_locations(python, packages, cwd, env)
+    probed = list(dict.fromkeys([*packages, *moved_away[:_PROBED_MOVES]]))
+    found = import_locations(python, probed, cwd, env)
     if found is None:
         return  # not a Python we can ask (the command may not be Python at all)
     inside = str(worktree.resolve())
@@ -165,9 +171,10 @@ def ensure_branch_code(
                 for name, places in sorted(foreign.items())
             ],
             hint=f"{python} finds the project elsewhere even with the branch first on "
-            "PYTHONPATH (an editable install with an import hook, or a `.pth` that sorts "
-            "first): run hoc-migrate from an environment without it, or install the "
-            "project non-editable",
+            "PYTHONPATH and editable-install hooks shadowed (a `.pth` that imports the "
+            "project at startup, or an interpreter that ignores PYTHONPATH): run "
+            "hoc-migrate from an environment without it, or install the project "
+            "non-editable",
         )
 
 

@@ -117,6 +117,19 @@ def test_apply_starts_from_base_and_warns_about_uncommitted_changes_it_leaves_ou
     assert without_branch(state(shop), "b") == without_branch(before, "b")
 
 
+def test_apply_names_a_dirty_working_tree_outside_what_the_plan_touches(shop: Path) -> None:
+    # An uncommitted new importer of the moved module: the commit does not have it, so the
+    # plan cannot rewrite it; the user hears so (the plan file itself is not news).
+    plan = write_plan(shop, MOVE_RULES)
+    (shop / "notes.py").write_text("import app\n", encoding="utf-8")
+    result = run("apply", plan, "--branch", "b", "--repo", shop)
+    assert result.exit_code == 0, result.stderr
+    assert (
+        "warning: the working tree has 1 other uncommitted change(s) the plan does not see: "
+        "notes.py; commit them first to include them"
+    ) in result.stderr
+
+
 def test_detached_head_works_from_the_head_commit(shop: Path) -> None:
     plan = write_plan(shop, MOVE_RULES)
     git(shop, "checkout", "-q", "--detach", "HEAD")
@@ -201,3 +214,18 @@ def test_a_plan_whose_effect_is_already_there_creates_nothing(shop: Path) -> Non
     assert again.exit_code == 2
     assert "its effect is already there; no branch was created" in again.stderr
     assert state(shop) == before
+
+
+def test_apply_prints_the_references_left_to_review_as_dry_run_does(shop: Path) -> None:
+    (shop / "docs.txt").write_text("See app.hoc.cus.shop.drivers.order_rules for the rules.\n")
+    git(shop, "add", "docs.txt")
+    git(shop, "commit", "-q", "-m", "docs")
+    plan = write_plan(shop, MOVE_RULES)
+    listed = "references left to review (1; no codemod follows them, nothing changed):"
+    line = "docs.txt:1: See app.hoc.cus.shop.drivers.order_rules for the rules."
+    dry = run("dry-run", plan, "--repo", shop)
+    applied = run("apply", plan, "--branch", "b", "--repo", shop)
+    assert applied.exit_code == 0, applied.stderr
+    for output in (dry.stderr, applied.stderr):
+        assert listed in output
+        assert line in output

@@ -181,14 +181,57 @@ def test_an_environment_that_cannot_be_pointed_at_the_branch_stops_the_apply(
     )
     hook.write_text(f"import sys; sys.meta_path.insert(0, {finder})\n")
     try:
-        plan = plan_for(tmp_path, python, "move: {from: src/calc/ops.py, to: src/calc/arith.py}")
+        plan = plan_for(
+            tmp_path, python, "move: {from: src/calc/plugins/double.py, to: src/calc/x/double.py}"
+        )
         applied = cli("apply", plan, "--branch", "x", "--repo", repo)
     finally:
         hook.unlink()
+    # The hook is shadowed: the branch's code runs, and its broken plugin import fails it.
+    assert applied.code == 1, applied.stdout + applied.stderr
+    assert "broken by the change: tests.test_calc::test_plugin" in applied.stderr
+    assert git(repo, "branch", "--list", "x") == ""
+
+    # A `.pth` that imports the checkout's package at startup cannot be shadowed: refused.
+    eager = site / "aaa_calc_eager.pth"
+    source = str(repo / "src")
+    eager.write_text(f"import sys; sys.path.insert(0, {source!r}); import calc; del sys.path[0]\n")
+    try:
+        plan = plan_for(tmp_path, python, "move: {from: src/calc/ops.py, to: src/calc/arith.py}")
+        applied = cli("apply", plan, "--branch", "y", "--repo", repo)
+    finally:
+        eager.unlink()
     assert applied.code == 2, applied.stdout + applied.stderr
     assert "the verify command would test other code than the branch" in applied.stderr
     assert f"`calc` imports from {repo / 'src' / 'calc'}" in applied.stderr
-    assert git(repo, "branch", "--list", "x") == ""
+    assert git(repo, "branch", "--list", "y") == ""
+
+
+FLAT = {
+    **{k.removeprefix("src/"): v for k, v in FILES.items() if k != "pyproject.toml"},
+    "pyproject.toml": FILES["pyproject.toml"].replace('where = ["src"]', 'include = ["calc*"]'),
+}
+
+
+def test_an_editable_import_hook_cannot_serve_the_checkouts_moved_modules(
+    tmp_path: Path, env: Path
+) -> None:
+    """setuptools installs a flat layout editable with a finder on `sys.meta_path` that maps
+    `calc.*` to the checkout: a module the plan moved away would still import from there."""
+    repo = project(tmp_path / "calc", FLAT)
+    python = editable(env, repo)
+    site = next((env / "lib").glob("python3*/site-packages"))
+    assert list(site.glob("__editable___calc*finder.py")), "setuptools used no import hook"
+    plan = plan_for(tmp_path, python, "move: {from: calc/plugins/double.py, to: calc/x/double.py}")
+    applied = cli("apply", plan, "--branch", "extras", "--repo", repo)
+    assert applied.code == 1, applied.stdout + applied.stderr
+    assert "broken by the change: tests.test_calc::test_plugin" in applied.stderr
+    assert git(repo, "branch", "--list", "extras") == ""
+
+    harmless = plan_for(tmp_path, python, "move: {from: calc/ops.py, to: calc/arith.py}")
+    applied = cli("apply", harmless, "--branch", "arith", "--repo", repo)
+    assert applied.code == 0, applied.stdout + applied.stderr
+    assert "branch arith created" in applied.stdout
 
 
 def test_build_outputs_git_ignores_are_there_for_the_branch_too(tmp_path: Path, env: Path) -> None:
@@ -259,3 +302,42 @@ def test_entry_points_the_plan_moved_are_the_branchs_under_test(tmp_path: Path, 
     pyproject = git(repo, "show", "moved:pyproject.toml")
     assert 'calc = "calc.commands.cli:main"' in pyproject
     assert 'double = "calc.extras.double:run"' in pyproject
+
+
+def test_baseline_true_runs_the_base_once_per_commit_and_says_when_it_reuses_it(
+    tmp_path: Path, env: Path
+) -> None:
+    repo = project(tmp_path / "calc", {**FILES, "tests/test_known_bug.py": KNOWN_BUG})
+    python = editable(env, repo)
+    plan = plan_for(
+        tmp_path, python, "move: {from: src/calc/ops.py, to: src/calc/arith.py}", "baseline: true"
+    )
+    first = cli("apply", plan, "--branch", "one", "--repo", repo)
+    assert first.code == 0, first.stdout + first.stderr
+    assert "already failing on the base: tests.test_known_bug::test_known_bug" in first.stderr
+    assert "recorded by an earlier apply" not in first.stderr
+    second = cli("apply", plan, "--branch", "two", "--repo", repo)
+    assert second.code == 0, second.stdout + second.stderr
+    assert "is the one recorded by an earlier apply over the same commit and command" in (
+        second.stderr
+    )
+    assert "already failing on the base: tests.test_known_bug::test_known_bug" in second.stderr
+
+
+def test_without_a_command_pytest_runs_when_configured_and_none_turns_it_off(
+    tmp_path: Path, env: Path
+) -> None:
+    repo = project(tmp_path / "calc", FILES)
+    editable(env, repo)
+    move = "move: {from: src/calc/plugins/double.py, to: src/calc/x/double.py}"
+    plan = write_plan(tmp_path, f"name: calc\nsteps:\n  - {move}\n")
+    # `{python}`: the interpreter running hoc-migrate, with the branch first on its path.
+    auto = cli("apply", plan, "--branch", "auto", "--repo", repo)
+    assert "the plan names no command and the project configures pytest" in auto.stderr, auto.stderr
+    assert auto.code == 1, auto.stdout + auto.stderr
+    assert "broken by the change: tests.test_calc::test_plugin" in auto.stderr
+
+    off = write_plan(tmp_path, f"name: calc\nsteps:\n  - {move}\nverify:\n  command: none\n")
+    skipped = cli("apply", off, "--branch", "off", "--repo", repo)
+    assert skipped.code == 0, skipped.stdout + skipped.stderr
+    assert "`command: none` in the plan" in skipped.stderr
