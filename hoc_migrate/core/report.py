@@ -6,6 +6,7 @@ the run measured.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from hoc_migrate.core.changes import FileChange
@@ -30,7 +31,14 @@ def cell(text: object) -> str:
 
 
 def code(text: object) -> str:
-    return f"`{cell(text)}`"
+    """A Markdown code span that holds any text, backticks included (CommonMark: a fence
+    longer than any backtick run inside, padded when the text starts or ends with one)."""
+    body = cell(text)
+    runs = [len(r) for r in re.findall(r"`+", body)]
+    fence = "`" * (max(runs, default=0) + 1)
+    if body.startswith("`") or body.endswith("`"):
+        body = f" {body} "
+    return f"{fence}{body}{fence}"
 
 
 def plural(count: int, word: str, many: str | None = None) -> str:
@@ -139,15 +147,19 @@ def _debt_table(accepted: Sequence[AcceptedFinding], comparison: LayerComparison
 # -- files ------------------------------------------------------------------------------------
 def files_sections(run: RunSummary, heading: str = "###") -> list[str]:
     out: list[str] = []
+    # A move that kept a shim is a move to the reader, not a new file and an edited one.
+    shims = run.kept_as_shims
+    shim_paths = {p for pair in shims for p in pair}
     sections: list[tuple[str, list[FileChange]]] = [
         ("Moved", run.moved),
-        ("Created", run.created),
+        ("Created", [c for c in run.created if c.path not in shim_paths]),
         ("Deleted", run.deleted),
-        ("Modified", run.modified),
+        ("Modified", [c for c in run.modified if c.path not in shim_paths]),
     ]
     for title, changes in sections:
-        out += ["", f"{heading} {title} ({len(changes)})", ""]
-        if not changes:
+        count = len(changes) + (len(shims) if title == "Moved" else 0)
+        out += ["", f"{heading} {title} ({count})", ""]
+        if not count:
             out.append("None.")
             continue
         if title == "Moved":
@@ -155,15 +167,21 @@ def files_sections(run: RunSummary, heading: str = "###") -> list[str]:
             for c in changes:
                 content = "unchanged" if not c.content_changed else "edited after the move"
                 out.append(f"| {code(c.old_path)} | {code(c.path)} | {content} |")
+            for old, new in shims:
+                out.append(f"| {code(old)} | {code(new)} | a shim stays at the old path |")
         else:
             out += [f"- {code(c.path)}" for c in changes]
     return out
 
 
 def _change_counts(run: RunSummary) -> str:
+    shims = len(run.kept_as_shims)
+    moved = plural(len(run.moved) + shims, "file") + " moved"
+    if shims:
+        moved += f" ({shims} with a shim at the old path)"
     return (
-        f"{plural(len(run.moved), 'file')} moved, {len(run.created)} created, "
-        f"{len(run.deleted)} deleted, {len(run.modified)} modified"
+        f"{moved}, {len(run.created) - shims} created, "
+        f"{len(run.deleted)} deleted, {len(run.modified) - shims} modified"
     )
 
 
@@ -216,7 +234,7 @@ def render_pr_body(run: RunSummary) -> str:
 
     if run.references:
         out += ["", "## References to review", "", _REFERENCES_INTRO, ""]
-        out += [f"- `{cell(r)}`" for r in run.references]
+        out += [f"- {code(r)}" for r in run.references]
     if run.commits:
         out += ["", "## Commits", ""]
         out += [f"- `{short(sha)}` {cell(subject)}" for sha, subject in run.commits]

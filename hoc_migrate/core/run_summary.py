@@ -51,6 +51,22 @@ class RunSummary:
         return self.changes.renamed
 
     @property
+    def kept_as_shims(self) -> list[tuple[str, str]]:
+        """Moves that left a shim at the old path (to git: a new file and an edited old one),
+        as (old, new) paths; a folder move pairs each file below it."""
+        added = {c.path for c in self.changes.added}
+        modified = {c.path for c in self.changes.modified}
+        pairs: set[tuple[str, str]] = set()
+        for step in self.steps:
+            for old, new in step.renames:
+                for path in modified:
+                    if path == old or path.startswith(old + "/"):
+                        target = new + path[len(old) :]
+                        if target in added:
+                            pairs.add((path, target))
+        return sorted(pairs)
+
+    @property
     def created(self) -> list[FileChange]:
         return self.changes.added
 

@@ -147,3 +147,25 @@ def test_pr_body_says_what_why_and_how_it_was_verified() -> None:
         in body
     )
     assert "| compile | ✅ passed | 2 changed file(s) compile |" in body
+
+
+def test_a_move_that_kept_a_shim_is_listed_as_a_move_and_references_keep_their_backticks() -> None:
+    import dataclasses
+
+    old, new = f"{D}/engines/pricing.py", f"{D}/engines/prices.py"
+    changes = ChangeSet(
+        (
+            FileChange(ChangeKind.ADDED, new, None, None, b"x = 1\n"),
+            FileChange(ChangeKind.MODIFIED, old, old, b"x = 1\n", b"from .prices import *\n"),
+        )
+    )
+    step = StepSummary(1, "move", "step 1 (move)", "done", renames=((old, new),))
+    summary = dataclasses.replace(
+        run(()), steps=(step,), changes=changes, references=("README.md:1: Use `pricing`.",)
+    )
+    body = render_pr_body(summary)
+    assert "### Moved (1)" in body
+    assert f"| `{old}` | `{new}` | a shim stays at the old path |" in body
+    assert "### Created (0)" in body and "### Modified (0)" in body
+    assert "1 file moved (1 with a shim at the old path), 0 created" in body
+    assert "- ``README.md:1: Use `pricing`.``" in body
