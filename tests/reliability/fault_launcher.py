@@ -141,7 +141,11 @@ def install(point: str, action: str) -> None:
     elif point == "pr":
         GitRepo.format_patch = after(GitRepo.format_patch, action)  # type: ignore[method-assign]
     elif point == "cleanup":
-        GitRepo.remove_worktree = before(GitRepo.remove_worktree, action, always)  # type: ignore[method-assign]
+        # Apply's own worktree, not a scratch one (`<name>--env`, removed before the branch).
+        def own(self: GitRepo, path: Path, *args: Any, **kwargs: Any) -> bool:
+            return "--" not in path.name
+
+        GitRepo.remove_worktree = before(GitRepo.remove_worktree, action, own)  # type: ignore[method-assign]
     elif point.startswith("write="):
         text = point.partition("=")[2]
         fired: list[bool] = []
