@@ -14,24 +14,21 @@ from __future__ import annotations
 import multiprocessing
 import os
 import threading
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from contextlib import contextmanager
 from typing import NamedTuple
-
-import libcst
 
 from codemods import _header, extract_schema, split_hybrid
 from codemods._docs import rewrite_docs
-from codemods._errors import CodemodRefusal
 from codemods._references import (
     may_reference,
     relative_imports_change,
     rewrite_module_references,
 )
+from hoc_migrate.adapters.codemod_errors import reported
 from hoc_migrate.adapters.config_refs import ConfigRenames, rewrite_config
-from hoc_migrate.adapters.source_text import UnencodableText, decode_source, encode_source
-from hoc_migrate.core.errors import HocMigrateError, PlanError, Problem, SourceParseError
+from hoc_migrate.adapters.source_text import decode_source, encode_source
+from hoc_migrate.core.errors import HocMigrateError
 from hoc_migrate.ports import Extraction, ReferenceFile, Split
 
 #: Fewer candidate files than this are rewritten in this process (no pool to start).
@@ -39,35 +36,6 @@ PARALLEL_THRESHOLD = 64
 #: Fewest files per task sent to a worker (there are a few tasks per worker, so that
 #: files the fast path leaves to LibCST, ten times slower, still spread evenly).
 _MIN_CHUNK = 16
-
-
-@contextmanager
-def _reported(path: str) -> Iterator[None]:
-    try:
-        yield
-    except libcst.ParserSyntaxError as exc:
-        raise SourceParseError(
-            path,
-            exc.raw_line,
-            "does not parse",
-            exc.message,
-            hint="fix the syntax error (or exclude the file) and run the plan again",
-        ) from None
-    except (UnicodeDecodeError, SyntaxError) as exc:
-        line = getattr(exc, "lineno", None)
-        raise SourceParseError(
-            path, line, f"is not readable Python source ({exc.__class__.__name__})", str(exc)
-        ) from None
-    except CodemodRefusal as exc:
-        raise PlanError(f"{path}: {exc}", [Problem(str(exc), file=path)]) from None
-    except UnencodableText as exc:
-        where = exc.where or path
-        raise PlanError(
-            f"{where}: its encoding ({exc.encoding}) cannot hold {exc.char!r} "
-            f"(U+{ord(exc.char):04X}), which the plan would write at line {exc.line}",
-            [Problem(f"{exc.char!r} is not in {exc.encoding}", file=where, line=exc.line)],
-            hint=f"convert the file to UTF-8, or keep the plan's text to what {exc.encoding} holds",
-        ) from None
 
 
 class LibcstCodemods:
@@ -97,7 +65,7 @@ class LibcstCodemods:
         was_package: bool | None = None,
         shadowed: frozenset[str] = frozenset(),
     ) -> bytes:
-        with _reported(path):
+        with reported(path, source):
             text, encoding = decode_source(source)
             result = rewrite_module_references(
                 text,
@@ -244,7 +212,7 @@ class LibcstCodemods:
         note: str | None = None,
         fields: Mapping[str, str] | None = None,
     ) -> bytes:
-        with _reported(path):
+        with reported(path, source):
             text, encoding = decode_source(source)
             result = _header.set_header(
                 text,
@@ -272,7 +240,7 @@ class LibcstCodemods:
         audience: str | None,
         role: str | None,
     ) -> Extraction:
-        with _reported(path):
+        with reported(path, source):
             text, encoding = decode_source(source)
             target_text, target_encoding = (
                 decode_source(target) if target is not None else (None, "utf-8")
@@ -313,7 +281,7 @@ class LibcstCodemods:
         note: str | None,
         line_length: int = 88,
     ) -> Split:
-        with _reported(path):
+        with reported(path, source):
             text, encoding = decode_source(source)
             driver_text, driver_encoding = (
                 decode_source(driver) if driver is not None else (None, "utf-8")
@@ -348,7 +316,7 @@ class LibcstCodemods:
             )
 
     def classify(self, source: bytes, *, path: str) -> list[str]:
-        with _reported(path):
+        with reported(path, source):
             text, _ = decode_source(source)
             return [_explain(c) for c in split_hybrid.classify(text)]
 

@@ -13,7 +13,17 @@ from rich.markup import escape
 from typer.core import TyperArgument, TyperCommand, TyperGroup
 
 from hoc_migrate import __version__
-from hoc_migrate.cli._output import info, stderr, stdout, with_output_options
+from hoc_migrate.cli._output import (
+    Color,
+    ColorOption,
+    Quiet,
+    Verbose,
+    given_before_command,
+    info,
+    stderr,
+    stdout,
+    with_output_options,
+)
 from hoc_migrate.cli._signals import Terminated
 from hoc_migrate.core.errors import HocMigrateError
 
@@ -91,8 +101,13 @@ def _root(
     version: bool = typer.Option(
         False, "--version", callback=_version, is_eager=True, help="Show the version and exit."
     ),
+    quiet: Quiet = False,
+    verbose: Verbose = False,
+    color: ColorOption = Color.auto,
 ) -> None:
     """Declarative, verified architecture migrations for layered Python codebases."""
+    # Before the command's name as after it: the command reads them when it starts.
+    given_before_command(quiet=quiet, verbose=verbose, color=color)
 
 
 @contextmanager

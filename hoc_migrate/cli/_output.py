@@ -87,6 +87,22 @@ class _Session:
 _session = _Session()
 
 
+@dataclass
+class _Given:
+    """-q/-v/--color given before the command's name (`hoc-migrate -v check`)."""
+
+    quiet: bool = False
+    verbose: bool = False
+    color: Color = Color.auto
+
+
+_before = _Given()
+
+
+def given_before_command(*, quiet: bool, verbose: bool, color: Color) -> None:
+    _before.quiet, _before.verbose, _before.color = quiet, verbose, color
+
+
 def quiet() -> bool:
     """-q: print only errors and the result."""
     return _session.quiet
@@ -144,6 +160,7 @@ def finish() -> None:
         _session.progress.close()
     _session.quiet = _session.verbose = False
     _session.progress = None
+    given_before_command(quiet=False, verbose=False, color=Color.auto)
 
 
 Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="Print only errors and the result.")]
@@ -180,7 +197,11 @@ def with_output_options(command: Callable[..., Any]) -> Callable[..., Any]:
 
     @functools.wraps(command)
     def run(*args: Any, quiet: bool, verbose: bool, color: Color, **kwargs: Any) -> Any:
-        start(quiet=quiet, verbose=verbose, color=color)
+        start(
+            quiet=quiet or _before.quiet,
+            verbose=verbose or _before.verbose,
+            color=color if color is not Color.auto else _before.color,
+        )
         try:
             return command(*args, **kwargs)
         finally:

@@ -27,7 +27,8 @@ from hoc_migrate.adapters.output_files import output_target, write_output
 from hoc_migrate.adapters.workspace import cache_folder
 from hoc_migrate.cli import _invocation
 from hoc_migrate.cli._app import app, errors_to_exit_codes, stderr, stdout
-from hoc_migrate.cli._output import progress, quiet, verbose
+from hoc_migrate.cli._output import progress
+from hoc_migrate.cli.check_text import require_classified, stderr_text
 from hoc_migrate.core.errors import Problem, UsageError
 from hoc_migrate.core.layers.baseline import BaselineKeys, render_baseline
 from hoc_migrate.core.layers.catalogue import RULES, unknown_rules
@@ -233,11 +234,15 @@ def check(
             recorded = sum(1 for f in result.findings if f.is_active)
             stderr.print(f"wrote {recorded} findings to {target}", markup=False)
             return
-        if not rel_paths and domain is None and audience is None:
-            _require_classified(result, settings)
+        only = "".join(
+            f" of {what} {name}"
+            for what, name in (("domain", domain), ("audience", audience))
+            if name
+        )
+        require_classified(result, settings, rel_paths, only)
         report = render_statistics(result, fmt) if statistics else render(result, fmt)
         code = 0 if exit_zero else result.exit_code
-        told = _stderr_text(result, settings, root, cache_dir, baseline_path)
+        told = stderr_text(result, settings, root, cache_dir, baseline_path)
         if output is None and _plain_streams():
             # What a terminal-less run prints, written as is, and kept for replay when the
             # result was the stored one (nothing changed: the next identical run replays it).
@@ -272,80 +277,6 @@ def check(
         if told:
             stderr.print(told.rstrip("\n"), markup=False, style="dim")
     raise typer.Exit(code)
-
-
-def _require_classified(result: CheckResult, config: CheckConfig) -> None:
-    """A check of the whole project that put no file in a layer checked nothing: it says so
-    (exit 2) instead of passing."""
-    if config.contracts or any(info.layer is not None for info in result.files.values()):
-        return
-    files = result.stats.files
-    where = ", ".join(r or "." for r in result.stats.source_roots)
-    if files == 0:
-        summary = f"no Python file found under the source roots ({where}): nothing was checked"
-    else:
-        summary = (
-            f"none of the {files} Python file{'s' if files != 1 else ''} under {where} is in a "
-            "layer: nothing was checked"
-        )
-    layers = sorted(config.known_layers)
-    if layers:
-        hint = (
-            f"the layers ({', '.join(layers[:6])}{', ...' if len(layers) > 6 else ''}) match "
-            "no file: check layer_folders and source_roots (`hoc-migrate config show`)"
-        )
-    else:
-        hint = (
-            "the project names no layers: `hoc-migrate init` writes a configuration to start "
-            "from (the `layers` key, or an import-linter layers contract; docs/configuration.md)"
-        )
-    raise UsageError(summary, hint=hint)
-
-
-def _stderr_text(
-    result: CheckResult,
-    settings: CheckConfig,
-    root: Path,
-    cache_dir: Path | None,
-    baseline: Path | None,
-) -> str:
-    """What the check says on stderr after its report: what it checked (not with -q) and,
-    with -v, where its configuration, cache and baseline came from."""
-    if quiet():
-        return ""
-    stats = result.stats
-    lines = []
-    if verbose():
-        lines += [
-            f"configuration: {settings.origin or 'none found (the defaults)'}",
-            f"source roots: {', '.join(r or '.' for r in stats.source_roots)} "
-            + ("(found from the imports)" if stats.roots_discovered else "(configured)"),
-            "cache: "
-            + (
-                _shown(cache_dir, root)
-                if cache_dir is not None
-                else "off (--no-cache)"
-                if settings.cache
-                else "off (cache = false in the configuration)"
-            ),
-        ]
-        if baseline is not None:
-            lines.append(f"baseline: {_shown(baseline, root)}")
-    lines.append(
-        f"checked {stats.files} file{'' if stats.files == 1 else 's'} "
-        f"({stats.parsed} parsed, {stats.cached} from cache, "
-        f"{stats.skipped} outside the layers); source roots: "
-        f"{', '.join(r or '.' for r in stats.source_roots)}"
-        + (" (found)" if stats.roots_discovered else "")
-    )
-    return "\n".join(lines) + "\n"
-
-
-def _shown(path: Path, root: Path) -> str:
-    try:
-        return path.relative_to(root).as_posix()
-    except ValueError:
-        return str(path)
 
 
 def _plain_streams() -> bool:

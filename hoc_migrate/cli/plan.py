@@ -23,13 +23,15 @@ PLAN_ARGUMENT = typer.Argument(
 
 @plan_app.command("validate")
 def validate(plan: Path = PLAN_ARGUMENT, repo: Path | None = REPO_OPTION) -> None:
-    """Check a plan's format and that it fits the repository's tree. Exit 2 when it does not."""
+    """Check a plan's format, that it fits the repository's tree, and that its steps run (in
+    memory, nothing written). Exit 2 when it does not."""
     # Imported here so that other commands do not load libcst, git and the codemods.
-    from hoc_migrate.services.migration import prepare_migration
+    from hoc_migrate.services.migration import prepare_migration, trial_run
 
     with errors_to_exit_codes():
         recover_first(repo)
         migration = prepare_migration(plan, repo)
+        trial_run(migration, progress())
         steps = len(migration.plan.steps)
         detail(f"source roots: {', '.join(r or '.' for r in migration.source_roots)}")
         for step in migration.plan.steps:

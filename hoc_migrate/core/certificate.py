@@ -12,12 +12,13 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 
-from hoc_migrate.core.changes import ChangeKind, FileChange
+from hoc_migrate.core.certificate_files import file_structure, layer_distribution
+from hoc_migrate.core.changes import FileChange
 from hoc_migrate.core.invariants import invariant_statuses
 from hoc_migrate.core.layers.findings import Finding
 from hoc_migrate.core.report import cell, check_mark, code, plural, rule_table, verification_table
 from hoc_migrate.core.run_summary import RunSummary, StepSummary, short
-from hoc_migrate.core.verification import AcceptedFinding, LayerCheck, under
+from hoc_migrate.core.verification import AcceptedFinding, LayerComparison
 
 CLEAN = "CLEAN"
 LOCKED = "LOCKED (with documented technical debt)"
@@ -58,115 +59,6 @@ def _open_reasons(run: RunSummary) -> list[str]:
         f"{plural(len(errors), 'error')} not covered by accepted debt, none of them added by "
         "the change (the verification found no new error):"
     ] + [f"  - {f.rule} at {f.where()}: {cell(f.message)}" for f in errors[:20]]
-
-
-# -- file structure ----------------------------------------------------------------------
-def _annotation(path: str, run: RunSummary, after: LayerCheck, tags: dict[str, str]) -> str:
-    info = after.files.get(path)
-    label = info.label() if info else "not layer-checked"
-    findings = [f for f in after.findings if f.file == path]
-    accepted = {id(a.finding) for a in run.accepted if a.finding.file == path}
-    open_errors = [f for f in findings if f.is_error and id(f) not in accepted]
-    if open_errors:
-        rules = ", ".join(sorted({f.rule for f in open_errors}))
-        state = f"{plural(len(open_errors), 'error')}: {rules}"
-    elif accepted:
-        state = f"accepted debt ({len(accepted)})"
-    elif findings:
-        state = plural(len(findings), "warning")
-    else:
-        state = "CLEAN"
-    change = tags.get(path, "")
-    return f"{label} — {state}" + (f" ({change})" if change else "")
-
-
-def _change_tags(run: RunSummary) -> dict[str, str]:
-    tags = {}
-    for c in run.changes.changes:
-        if c.kind is ChangeKind.ADDED:
-            tags[c.path] = "NEW"
-        elif c.kind is ChangeKind.RENAMED:
-            tags[c.path] = f"MOVED from {c.old_path}"
-        elif c.kind is ChangeKind.MODIFIED:
-            tags[c.path] = "MODIFIED"
-    return tags
-
-
-def _tree_lines(root: str, paths: Sequence[str], note: dict[str, str]) -> list[str]:
-    """`root/` and its files as an indented tree, each file annotated."""
-    prefix = f"{root}/" if root else ""
-    tree: dict[str, object] = {}
-    for path in paths:
-        node = tree
-        parts = path[len(prefix) :].split("/")
-        for part in parts[:-1]:
-            child = node.setdefault(part + "/", {})
-            assert isinstance(child, dict)
-            node = child
-        node[parts[-1]] = path
-    rows: list[tuple[str, str]] = []
-
-    def walk(node: dict[str, object], indent: str) -> None:
-        names = sorted(node, key=lambda n: (n.endswith("/"), n))
-        for i, name in enumerate(names):
-            last = i == len(names) - 1
-            branch = "└── " if last else "├── "
-            value = node[name]
-            if isinstance(value, dict):
-                rows.append((indent + branch + name, ""))
-                walk(value, indent + ("    " if last else "│   "))
-            else:
-                rows.append((indent + branch + name, note.get(str(value), "")))
-
-    walk(tree, "")
-    width = min(max((len(r[0]) for r in rows), default=0) + 2, 60)
-    lines = [f"{root or '.'}/"]
-    lines += [f"{text:<{width}}# {comment}" if comment else text for text, comment in rows]
-    return lines
-
-
-def _structure(run: RunSummary) -> list[str]:
-    after = run.comparison.after
-    files = sorted(after.files)
-    tags = _change_tags(run)
-    notes = {p: _annotation(p, run, after, tags) for p in files}
-    out: list[str] = ["```"]
-    shown: set[str] = set()
-    for root in run.scope:
-        inside = [p for p in files if under(p, [root])]
-        shown.update(inside)
-        out += _tree_lines(root, inside, notes) + [""]
-    outside = [p for p in files if p not in shown]  # files the plan moved out of the scope
-    groups: dict[str, list[str]] = defaultdict(list)
-    for path in outside:
-        groups[path.rpartition("/")[0]].append(path)
-    for folder, paths in sorted(groups.items()):
-        out += _tree_lines(folder, paths, notes) + [""]
-    if out[-1] == "":
-        out.pop()
-    return out + ["```"]
-
-
-def _short(path: str, scope: Sequence[str]) -> str:
-    """A path relative to the scope folder holding it (as the file structure shows it)."""
-    for root in sorted(scope, key=len, reverse=True):
-        if root and path.startswith(root + "/"):
-            return path[len(root) + 1 :]
-    return path
-
-
-def _distribution(after: LayerCheck, scope: Sequence[str]) -> list[str]:
-    groups: dict[str, list[str]] = defaultdict(list)
-    for path, info in sorted(after.files.items()):
-        groups[info.label()].append(_short(path, scope))
-    out = ["| Layer | Files | Count |", "|---|---|---:|"]
-    for label in sorted(groups, key=lambda k: (k == "no layer", k)):
-        names = groups[label]
-        listed = ", ".join(code(n) for n in names[:12])
-        if len(names) > 12:
-            listed += f", ... ({len(names) - 12} more)"
-        out.append(f"| {label} | {listed} | {len(names)} |")
-    return out
 
 
 # -- sections ----------------------------------------------------------------------------------
@@ -264,6 +156,8 @@ def _results_block(run: RunSummary) -> list[str]:
     comparison = run.comparison
     after, before = comparison.after, comparison.before
     out = ["```", f"Scope: {', '.join(s or '.' for s in run.scope)} (and the files moved)"]
+    if comparison.rules_change:
+        out.append(comparison.rules_change[0].upper() + comparison.rules_change[1:])
     for name, check in (("Before:", before), ("After: ", after)):
         out.append(
             f"{name} {plural(len(check.findings), 'finding')}, "
@@ -288,6 +182,23 @@ def _results_block(run: RunSummary) -> list[str]:
     return out + ["```"]
 
 
+def _checked_section(comparison: LayerComparison) -> list[str]:
+    """What the check held the result to: the HOC preset's invariants, or the project's own
+    layers and contracts (a project without the preset is never told of HOC rules)."""
+    statuses = invariant_statuses(comparison.after, comparison.accepted)
+    if comparison.after.rules.is_hoc:
+        out = ["## Governance Invariants", "", "| ID | Rule | Checked by | Status |"]
+    else:
+        out = ["## Rules Checked", "", "| Rules | What they say | Checked by | Status |"]
+    if not statuses:
+        return out[:2] + ["None: the project names no layers and no contracts."]
+    out.append("|----|------|------------|--------|")
+    for item in statuses:
+        inv = item.invariant
+        out.append(f"| {cell(inv.id)} | {cell(inv.text)} | {cell(inv.checked_by)} | {item.text} |")
+    return out
+
+
 def render_certificate(run: RunSummary) -> str:
     status = certificate_status(run)
     comparison = run.comparison
@@ -303,6 +214,7 @@ def render_certificate(run: RunSummary) -> str:
         f"# Layer check: {plural(errors, 'error')} in scope ({actionable} actionable)",
         f"# Plan: {plan.file}",
         f"# Source: {run.source}",
+        f"# Rules: {comparison.after.rules.name}",
         "",
         "---",
         "",
@@ -330,15 +242,18 @@ def render_certificate(run: RunSummary) -> str:
         out.append(
             f"- ❌ expired entry ({entry.expires}): {code(entry.path)} — {cell(entry.reason)}"
         )
-    out += ["", "---", "", "## Final File Structure", "", *_structure(run)]
-    out += ["", "---", "", "## Layer Distribution", "", *_distribution(comparison.after, run.scope)]
+    out += ["", "---", "", "## Final File Structure", "", *file_structure(run)]
+    out += [
+        "",
+        "---",
+        "",
+        "## Layer Distribution",
+        "",
+        *layer_distribution(comparison.after, run.scope),
+    ]
     out += ["", "---", "", f"## Violations Remediated ({len(comparison.removed)})", ""]
     out += _remediated(comparison.removed, run) if comparison.removed else ["None."]
-    out += ["", "---", "", "## Governance Invariants", ""]
-    out += ["| ID | Rule | Checked by | Status |", "|----|------|------------|--------|"]
-    for item in invariant_statuses(comparison.after, comparison.accepted):
-        inv = item.invariant
-        out.append(f"| {inv.id} | {cell(inv.text)} | {cell(inv.checked_by)} | {item.text} |")
+    out += ["", "---", "", *_checked_section(comparison)]
     for title_word, changes in (
         ("Created", run.created),
         ("Moved", run.moved),

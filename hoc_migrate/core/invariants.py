@@ -1,12 +1,15 @@
-"""The governance invariants of a locked domain (layer-rules spec, section 7), each checked by
-the findings of its rule in the run's layer check."""
+"""What a certificate says was checked, each item judged by the findings of its rules in the
+run's layer check: with the HOC preset, the governance invariants of a locked domain
+(layer-rules spec, section 7); without it, the project's own layers and contracts."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from hoc_migrate.core.layers import presets
 from hoc_migrate.core.layers.findings import Finding
+from hoc_migrate.core.layers.rule_set import RuleSet
 from hoc_migrate.core.verification import AcceptedFinding, LayerCheck
 
 _FOLDERS = {
@@ -23,15 +26,20 @@ class Invariant:
     rules: tuple[str, ...]
     layer: str | None = None  # only files of this layer
     folder: str | None = None  # only files inside such a folder
+    contract: str | None = None  # only findings of this import-linter contract
 
     @property
     def checked_by(self) -> str:
+        if not self.rules:
+            return "nothing here (lint-imports checks it)"
         where = f" on `{self.folder}/`" if self.folder else ""
         where = where or (f" on {self.layer} files" if self.layer else "")
         return " + ".join(self.rules) + where
 
     def applies(self, finding: Finding, check: LayerCheck) -> bool:
         if finding.rule not in self.rules:
+            return False
+        if self.contract is not None and f"contract '{self.contract}'" not in finding.message:
             return False
         if self.layer is not None:
             info = check.files.get(finding.file)
@@ -70,6 +78,25 @@ INVARIANTS: tuple[Invariant, ...] = (
     Invariant("INV-INT-006", "Files stay within their audience", ("AUDIENCE_MISMATCH",)),
     Invariant("INV-INT-007", "Cross-domain code goes to {audience}/general/", ("CROSS_DOMAIN",)),
 )
+# V2: only the spine crosses domains (general/ dissolves into it).
+V2_INVARIANTS = INVARIANTS[:-1] + (
+    Invariant(
+        "INV-INT-007",
+        f"Cross-domain code goes through {{audience}}/{presets.SPINE}/",
+        ("CROSS_DOMAIN",),
+    ),
+)
+
+
+def checked_items(rules: RuleSet) -> tuple[Invariant, ...]:
+    """What the certificate lists as checked: the HOC invariants of the generation the result
+    was judged by, else one item per layers list or contract of the project."""
+    if rules.is_hoc:
+        return V2_INVARIANTS if rules.generation == presets.V2 else INVARIANTS
+    return tuple(
+        Invariant(g.name, f"{g.text} ({g.origin})", g.rules, contract=g.contract)
+        for g in rules.groups
+    )
 
 
 @dataclass(frozen=True)
@@ -90,17 +117,19 @@ class InvariantStatus:
         if self.accepted:
             files = sorted({a.finding.file.rsplit("/", 1)[-1] for a in self.accepted})
             return f"⚠️ {len(self.accepted)} finding(s) accepted as debt ({', '.join(files)})"
+        if not self.invariant.rules:
+            return "➖ NOT CHECKED"
         return "✅ ENFORCED"
 
 
 def invariant_statuses(
     after: LayerCheck,
     accepted: Sequence[AcceptedFinding],
-    invariants: Sequence[Invariant] = INVARIANTS,
 ) -> list[InvariantStatus]:
+    """The findings in `after` of each item its rules say was checked."""
     covered = {id(a.finding) for a in accepted}
     out = []
-    for inv in invariants:
+    for inv in checked_items(after.rules):
         hits = [f for f in after.findings if inv.applies(f, after)]
         out.append(
             InvariantStatus(

@@ -15,6 +15,7 @@ from enum import StrEnum
 
 from hoc_migrate.core.layers.debt import DebtEntry, first_covering
 from hoc_migrate.core.layers.findings import FileInfo, Finding, Renames, Status, match_findings
+from hoc_migrate.core.layers.rule_set import RuleSet
 from hoc_migrate.core.plan import Expectation
 
 
@@ -27,6 +28,7 @@ class LayerCheck:
     files: Mapping[str, FileInfo] = field(default_factory=dict)
     paths: tuple[str, ...] = ()  # what was checked ('' = everything)
     debt: tuple[DebtEntry, ...] = ()  # the entries the checker judged the findings with
+    rules: RuleSet = field(default_factory=RuleSet)  # what the tree was judged by
 
     @property
     def errors(self) -> list[Finding]:
@@ -46,6 +48,7 @@ class LayerCheck:
             {p: info for p, info in self.files.items() if under(p, paths)},
             tuple(paths),
             self.debt,
+            self.rules,
         )
 
 
@@ -95,6 +98,9 @@ class LayerComparison:
     unaccepted_errors: tuple[Finding, ...]  # every error of `after` the debt does not cover
     expired_debt: tuple[DebtEntry, ...]
     stale_debt: tuple[DebtEntry, ...]  # entries that cover nothing any more
+    # Base and result judged by different rules (HOC V1, then V2): that, in one line, with
+    # what it did to the whole tree's errors (the scope's counts alone hide it).
+    rules_change: str | None = None
 
     @property
     def passed(self) -> bool:

@@ -331,9 +331,7 @@ def _check(
     scanning = f"scanning {len(files)} file{'' if len(files) == 1 else 's'}"
     with progress.stage(scanning, total=len(files)) as stage:
         unlayered = _read_and_scan(tree, files, topology, scan, stage)
-        stage.report(
-            f"{scan.parsed} parsed, {scan.cached} from cache, {len(unlayered)} outside the layers"
-        )
+        stage.report(f"{scan.parsed} parsed, {scan.cached} from cache, {len(unlayered)} skipped")
     roots = find_layout(
         tree,
         config_roots=config.source_roots,
@@ -394,6 +392,7 @@ def _check(
         source_roots=tuple(roots),
         roots_discovered=not config.source_roots,
         rules=tuple(r for r in applicable_rules(config) if r in enabled),
+        generation=config.generation,
     )
     return CheckResult(
         findings=tuple(findings),

@@ -12,6 +12,7 @@ from hoc_migrate.adapters.repo_root import find_repo_root
 from hoc_migrate.core.changes import ChangeKind
 from hoc_migrate.core.layers.findings import Finding, Status
 from hoc_migrate.core.layers.result import CheckResult, ResultDiff, diff_results
+from hoc_migrate.core.layers.rule_set import rule_set, rules_changed, whole_tree_change
 from hoc_migrate.ports import NO_PROGRESS, Progress, TreeReader
 from hoc_migrate.services.check import run_check
 from hoc_migrate.services.layer_topology import cache_dir
@@ -34,6 +35,7 @@ class DryRun:
     roots: list[tuple[str, str]] = field(default_factory=list)  # (root, why)
     # The base's files the change touches that have mode 100755: the diff keeps their mode.
     executables: frozenset[str] = frozenset()
+    rules_change: str | None = None  # base and result judged by different rules (one line)
 
     def check_summary(self) -> list[str]:
         """Counts by rule before and after within the scope, and what the plan adds/removes."""
@@ -43,6 +45,8 @@ class DryRun:
         rules = sorted(set(before) | set(after))
         where = ", ".join(self.scope) or "the source roots"
         lines = [f"layer check ({where}): errors before -> after"]
+        if self.rules_change:
+            lines.append(f"  {self.rules_change}")
         for rule in rules:
             lines.append(f"  {rule:<26} {before.get(rule, 0):>4} -> {after.get(rule, 0):>4}")
         lines.append(
@@ -110,7 +114,38 @@ def dry_run(
         run.before, run.after, file_renames=file_renames, module_renames=module_renames
     )
     run.new_errors = [f for f in run.diff.added if f.is_error and f.is_active]
+    run.rules_change = _rules_change(
+        migration, run.before, run.after, result, module_renames, progress
+    )
     return run
+
+
+def _rules_change(
+    migration: Migration,
+    before: CheckResult,
+    after: CheckResult,
+    result: PlanResult,
+    module_renames: Mapping[str, str],
+    progress: Progress,
+) -> str | None:
+    """When the result is judged by other rules than the base (HOC V2 once the spine
+    exists), that, with the whole tree's errors before and after."""
+    if not (before.stats.files and after.stats.files):
+        return None
+    config = migration.config
+    note = rules_changed(
+        rule_set(config, before.stats.generation),
+        rule_set(config, after.stats.generation),
+        "the result",
+    )
+    if note is None:
+        return None
+    with progress.stage("layer check of the whole tree (the rules changed)"):
+        whole = (
+            scoped_check(migration, migration.tree, (), progress=progress),
+            scoped_check(migration, result.tree, (), module_renames, progress),
+        )
+    return whole_tree_change(note, whole[0].counts_by_rule(), whole[1].counts_by_rule())
 
 
 def dry_run_at(
@@ -208,6 +243,7 @@ def dry_run_data(run: DryRun) -> dict[str, Any]:
             "after": run.after.counts_by_rule(),
             "removed": [_finding(f) for f in run.diff.removed],
             "added": [_finding(f) for f in run.diff.added],
+            "rules_change": run.rules_change,
         }
     return data
 

@@ -13,6 +13,7 @@ from pathlib import Path
 from hoc_migrate.core.layers.config import CheckConfig
 from hoc_migrate.core.layers.findings import Status
 from hoc_migrate.core.layers.result import CheckResult
+from hoc_migrate.core.layers.rule_set import rule_set
 from hoc_migrate.core.verification import LayerCheck
 from hoc_migrate.ports import NO_PROGRESS, Progress, TreeReader
 from hoc_migrate.services.check import run_check
@@ -25,7 +26,8 @@ def layer_check_of(result: CheckResult, config: CheckConfig, paths: Sequence[str
     # Stale debt is about the configuration, not the code (and before a plan runs, its own
     # debt covers nothing yet): verification reports stale entries itself.
     findings = tuple(f for f in result.findings if f.status in _COUNTED and f.rule != "STALE_DEBT")
-    return LayerCheck(findings, dict(result.files), tuple(paths), tuple(config.debt))
+    rules = rule_set(config, result.stats.generation)
+    return LayerCheck(findings, dict(result.files), tuple(paths), tuple(config.debt), rules)
 
 
 def make_layer_checker(

@@ -11,6 +11,7 @@ from hoc_migrate.adapters.import_style import project_style
 from hoc_migrate.adapters.plan_file import load_plan
 from hoc_migrate.adapters.repo_root import find_repo_root
 from hoc_migrate.core.entry_points import entry_points_in
+from hoc_migrate.core.errors import HocMigrateError, PlanError, Problem
 from hoc_migrate.core.layers.config import CheckConfig
 from hoc_migrate.core.layout import Layout
 from hoc_migrate.core.plan import Plan
@@ -102,6 +103,26 @@ def compute(migration: Migration, progress: Progress = NO_PROGRESS) -> PlanResul
         progress=progress,
         protected=frozenset(entry_points_in(file_reader(migration.tree)).groups),
     )
+
+
+def trial_run(migration: Migration, progress: Progress = NO_PROGRESS) -> PlanResult:
+    """The steps run in memory, as dry-run and apply run them: a step that cannot run (a
+    module it must rewrite does not parse, a codemod refuses) is a problem of the plan,
+    reported at the step's line with where the source is wrong."""
+    try:
+        return compute(migration, progress)
+    except HocMigrateError as exc:
+        plan = migration.plan
+        step = next((s for s in plan.steps if exc.summary.startswith(f"{s.label}: ")), None)
+        if step is None:
+            raise
+        message = exc.summary[len(step.label) + 2 :]
+        problems = [Problem(message, file=plan.file, line=step.line, context=step.label)]
+        raise PlanError(
+            f"{plan.file}: the plan cannot run on this tree ({step.label} fails)",
+            problems + [p for p in exc.problems if str(p) not in message],
+            hint=exc.hint,
+        ) from None
 
 
 def setting_lines(migration: Migration) -> list[str]:

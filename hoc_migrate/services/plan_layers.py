@@ -11,6 +11,9 @@ from hoc_migrate.core.layers.config_show import toml_key
 from hoc_migrate.core.modules import normalize_root
 from hoc_migrate.core.paths import clean, is_glob, match_glob
 from hoc_migrate.core.plan import Plan, Step
+from hoc_migrate.core.verification import under
+from hoc_migrate.ports import TreeReader
+from hoc_migrate.services.import_resolution import ModuleIndex
 from hoc_migrate.services.step_context import Topology
 
 Report = Callable[[Step | None, str], None]
@@ -61,6 +64,52 @@ def rewrite_target_problems(
                 step,
                 f"'to': module {target} does not exist (nor does any step create it); "
                 "every import the step rewrites would be broken",
+            )
+
+
+def _written_by_steps(plan: Plan) -> list[str]:
+    """Every path a step moves, creates or rewrites the definitions of."""
+    keys = {
+        "move": ("from", "to"),
+        "extract_schema": ("from", "to"),
+        "split_hybrid": ("path", "driver", "engine"),
+    }
+    return [
+        clean(str(step.get(key)))
+        for step in plan.steps
+        for key in keys.get(step.kind, ())
+        if step.get(key) is not None
+    ]
+
+
+def rewrite_name_problems(
+    plan: Plan, tree: TreeReader, files: Collection[str], roots: Sequence[str], report: Report
+) -> None:
+    """A `rewrite_import` with `names` must point at a module that defines them (or has them
+    as submodules), else every import it rewrites breaks: read from the tree, where no step
+    changes the module (a step that writes it decides for itself)."""
+    index = ModuleIndex(tree, roots)
+    written = _written_by_steps(plan)
+    for step in plan.steps:
+        names = step.get("names")
+        if step.kind != "rewrite_import" or not isinstance(names, list):
+            continue
+        target = str(step.get("to"))
+        module_file = index.module_file(target)
+        if not module_file or any(p == module_file or under(module_file, [p]) for p in written):
+            continue
+        missing = [
+            str(name)
+            for name in names
+            if not _module_exists(f"{target}.{name}", files, roots)
+            and not index.defines(module_file, str(name))
+        ]
+        if missing:
+            shown = ", ".join(f"'{name}'" for name in missing)
+            report(
+                step,
+                f"'names': {target} ({module_file}) has no module or name {shown}; every "
+                "import the step rewrites would be broken",
             )
 
 

@@ -23,7 +23,12 @@ from hoc_migrate.core.paths import (
 )
 from hoc_migrate.core.plan import Plan, Step, final_location
 from hoc_migrate.ports import TreeReader
-from hoc_migrate.services.plan_layers import LayerView, header_problems, rewrite_target_problems
+from hoc_migrate.services.plan_layers import (
+    LayerView,
+    header_problems,
+    rewrite_name_problems,
+    rewrite_target_problems,
+)
 
 Report = Callable[["Step | None", str], None]
 
@@ -190,6 +195,7 @@ def validate_against_tree(
             files.files.add(clean_paths["driver"])
     # What apply would refuse later: imports pointed at nothing, headers it cannot write.
     rewrite_target_problems(plan, files.files, roots, problem)
+    rewrite_name_problems(plan, tree, files.files, roots, problem)
     header_problems(plan, files.files, topology, problem)
     if problems:
         raise PlanError(

@@ -85,6 +85,7 @@ def _summary(
         changes,
         renames,
         reference_prefilter(migration.codemods, changes, renames, migration.source_roots),
+        result_name="the branch" if branch else "the result",
     )
     verification = verify_static(inp, checker, today=today).with_check(command)
     comparison = verification.comparison

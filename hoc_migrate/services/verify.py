@@ -7,13 +7,16 @@ worktree or an in-memory overlay); the command runs in a worktree through a Comm
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import warnings
+from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
 from hoc_migrate.core.changes import ChangeKind, ChangeSet
+from hoc_migrate.core.layers.rule_set import rules_changed, whole_tree_change
 from hoc_migrate.core.modules import context_module, follow, module_for_path, normalize_root
 from hoc_migrate.core.plan import Plan
 from hoc_migrate.core.verification import (
@@ -65,6 +68,7 @@ class VerifyInput:
     # Whether an unchanged file's text can refer to a module the change moved or deleted
     # (the codemods' prefilter); default: it names one of their last segments.
     may_reference: Callable[[bytes], bool] | None = None
+    result_name: str = "the branch"  # how messages name the result ("the result": in memory)
 
 
 def plan_scope(plan: Plan, source_roots: Sequence[str]) -> tuple[str, ...]:
@@ -139,7 +143,24 @@ def layer_comparison(
         today=today,
     )
     measured = after_all.within([expect.path] if expect and expect.path else list(scope))
+    note = rules_changed(before.rules, after_all.rules, inp.result_name)
+    if note is not None:
+        comparison = dataclasses.replace(comparison, rules_change=_whole_tree(inp, checker, note))
     return comparison, measured
+
+
+def _whole_tree(inp: VerifyInput, checker: LayerChecker, note: str) -> str:
+    """`note` with the whole tree's errors before and after: only worth a second check when
+    the rules changed (the scope's counts then hide what the new rules find elsewhere)."""
+    roots = list(inp.source_roots) or [""]
+    sides = (
+        _check(checker, inp.before, roots),
+        _check(checker, inp.after, roots, inp.module_renames),
+    )
+    before, after = (
+        Counter(f.rule for f in side.findings if f.is_error and f.is_active) for side in sides
+    )
+    return whole_tree_change(note, before, after)
 
 
 def _layer_outcome(comparison: LayerComparison) -> CheckOutcome:
@@ -149,7 +170,8 @@ def _layer_outcome(comparison: LayerComparison) -> CheckOutcome:
         f"findings {len(before.findings)} -> {len(after.findings)}; "
         f"{len(comparison.removed)} removed, {len(comparison.new_errors)} new error(s)"
     )
-    details = [
+    details = [comparison.rules_change] if comparison.rules_change else []
+    details += [
         f"new {f.rule} at {f.where()}: {f.message} (not covered by accepted debt)"
         for f in comparison.new_errors
     ]

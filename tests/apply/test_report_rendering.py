@@ -7,6 +7,7 @@ import datetime as dt
 from hoc_migrate.core.certificate import CLEAN, FAILED, LOCKED, OPEN, render_certificate
 from hoc_migrate.core.changes import ChangeKind, ChangeSet, FileChange
 from hoc_migrate.core.layers.findings import FileInfo, Finding
+from hoc_migrate.core.layers.rule_set import RuleSet
 from hoc_migrate.core.plan import DebtEntry, Plan, Step
 from hoc_migrate.core.report import render_pr_body
 from hoc_migrate.core.run_summary import RunSummary, StepSummary
@@ -19,6 +20,7 @@ from hoc_migrate.core.verification import (
 )
 
 D = "backend/app/hoc/cus/shop"
+HOC_V1 = RuleSet(generation="v1")  # the tree of these runs is judged by the HOC preset
 DEBT = DebtEntry(f"{D}/drivers/bridges.py", ("SQLALCHEMY_RUNTIME",), "HYBRID: M25", milestone="M25")
 
 
@@ -48,6 +50,7 @@ def run(after_findings: tuple[Finding, ...], *, debt=(), checks=()) -> RunSummar
             *after_findings,
         ),
         {f"{D}/drivers/rules.py": FileInfo(f"{D}/drivers/rules.py", "L5")},
+        rules=HOC_V1,
     )
     after = LayerCheck(
         after_findings,
@@ -58,6 +61,7 @@ def run(after_findings: tuple[Finding, ...], *, debt=(), checks=()) -> RunSummar
             ),
             f"{D}/drivers/__init__.py": FileInfo(f"{D}/drivers/__init__.py", "L6"),
         },
+        rules=HOC_V1,
     )
     comparison = compare_checks(
         before,

@@ -35,7 +35,6 @@ steps:
   - rewrite_import:
       from: app.hoc.cus.shop.schemas.order
       to: app.hoc.cus.shop.engines.pricing
-      names: [Order]
 """
 
 BROKEN_FILE = f"{D}/drivers/legacy_calc.py"
@@ -61,7 +60,8 @@ CASES = {
     "unresolved import": (
         UNRESOLVED,
         "FAILED   imports resolve",
-        # (A rewrite to a module that does not exist is refused earlier, by plan validation.)
+        # (A rewrite to a module that does not exist, or naming `names` the target lacks, is
+        # refused earlier, by plan validation; without `names`, only the result shows it.)
         "from app.hoc.cus.shop.engines.pricing import Order: app.hoc.cus.shop.engines.pricing "
         "has no module or name 'Order'",
     ),

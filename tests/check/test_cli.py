@@ -68,8 +68,11 @@ def test_json_sarif_and_github_formats(repo: Path) -> None:
 
 def test_select_ignore_and_domain_filters(repo: Path) -> None:
     assert run(repo, "--ignore", "BANNED_NAMING,SQLALCHEMY_RUNTIME")[0] == 0
-    assert run(repo, "--domain", "policies")[0] == 0
-    assert run(repo, "--audience", "fdr")[0] == 0
+    assert run(repo, "--domain", "integrations", "--select", "LEGACY_IMPORT")[0] == 0
+    # A filter that leaves no file checked nothing: it says so instead of passing.
+    code, _, err = run(repo, "--domain", "policies")
+    assert code == 2 and "no Python file of domain policies found" in err
+    assert run(repo, "--audience", "fdr")[0] == 2
     code, _, err = run(repo, "--select", "NOPE")
     assert code == 2 and "unknown rule NOPE" in err
 

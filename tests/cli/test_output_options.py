@@ -98,19 +98,31 @@ def test_check_quiet_prints_the_report_only_and_verbose_says_what_it_did(tree: P
     code, out, err = invoke("check", "--repo", tree, "-v", "--no-cache")
     assert code == 1 and "BANNED_NAMING" in out
     lines = err.splitlines()
-    assert lines[0].startswith("scanning 1 file: 1 parsed, 0 from cache, 0 outside the layers (")
-    assert lines[1:4] == [
+    assert lines[0].startswith("scanning 1 file: 1 parsed, 0 from cache, 0 skipped (")
+    assert lines[1:5] == [
         "configuration: pyproject.toml",
+        "rules: the HOC preset, V1 rules (preset: chosen from the tree: it has a HOC package)",
         "source roots: backend (configured)",
         "cache: off (--no-cache)",
     ]
-    assert lines[4].startswith("checked 1 file (1 parsed")
+    assert lines[5].startswith("checked 1 file (1 parsed")
+
+
+def test_the_output_options_work_before_the_commands_name_too(tree: Path) -> None:
+    for before, after in (("-q", "-q"), ("-v", "-v"), ("--color", "--color")):
+        tail = ("always",) if before == "--color" else ()
+        first = invoke(before, *tail, "check", "--repo", tree, "--no-cache")
+        second = invoke("check", "--repo", tree, "--no-cache", after, *tail)
+        assert first[:2] == second[:2], before
+        assert first[2].splitlines()[1:] == second[2].splitlines()[1:], before  # times differ
+    code, _, err = invoke("-q", "check", "-v", "--repo", tree)
+    assert code == 2 and "give one of them, not both" in err
 
 
 def test_check_verbose_says_when_the_cache_answered(tree: Path) -> None:
     invoke("check", "--repo", tree, "--select", "BANNED_NAMING")  # fills the cache
     _, _, err = invoke("check", "--repo", tree, "-v")
-    assert "scanning 1 file: 0 parsed, 1 from cache, 0 outside the layers (" in err
+    assert "scanning 1 file: 0 parsed, 1 from cache, 0 skipped (" in err
     # Not a git repository: the user's cache directory holds it (nothing written in the tree).
     assert "\ncache: " in err and "/hoc-migrate/trees/" in err
     assert not (tree / ".hoc-migrate").exists()

@@ -6,15 +6,17 @@ from __future__ import annotations
 
 import re
 import tomllib
+from pathlib import Path
 from typing import Any
 
 import pytest
 
+from hoc_migrate.adapters.workspace import cache_folder
 from hoc_migrate.core.errors import ConfigError
 from hoc_migrate.core.layers.config_keys import KEYS, render_reference
 from hoc_migrate.core.layers.config_validation import config_from_mapping
 from hoc_migrate.core.layers.contracts import Contract, parse_contract
-from tests.conftest import ROOT
+from tests.conftest import ROOT, make_repo
 
 TOML_BLOCK = re.compile(r"```toml\n(.*?)```", re.DOTALL)
 
@@ -41,6 +43,16 @@ def test_every_keys_example_loads_and_sets_the_key(key: Any) -> None:
     config = config_from_mapping(data, origin="example")
     if key.name not in ("extra_layer_folders", "preset"):
         assert config.origins[key.name] == "example"
+
+
+def test_the_cache_entry_names_the_folder_the_check_keeps_its_cache_in(tmp_path: Path) -> None:
+    repo = make_repo(tmp_path / "repo", {"a.py": ""})
+    folder = cache_folder(repo)
+    assert folder is not None
+    shown = folder.relative_to(repo).as_posix()
+    assert shown == ".git/hoc-migrate/cache"
+    (cache,) = [k for k in KEYS if k.name == "cache"]
+    assert f"`{shown}`" in cache.summary and "<repo>/.hoc-migrate" not in cache.summary
 
 
 def test_a_bad_value_is_refused_with_the_key_named() -> None:

@@ -47,6 +47,40 @@ def test_each_contract_kind_reports_its_breaches_and_an_unsupported_one_is_named
     ]
 
 
+def test_select_and_ignore_choose_the_unsupported_contract_warning_too(tmp_path: Path) -> None:
+    repo = make_repo(tmp_path / "blog", BLOG)
+
+    def rules(*options: str) -> set[str]:
+        result = run("check", "--repo", repo, "--format", "json", "--no-cache", *options)
+        return {f["rule"] for f in json.loads(result.stdout)["findings"]}
+
+    assert rules("--select", "INDEPENDENCE,FORBIDDEN_IMPORT") == {
+        "INDEPENDENCE",
+        "FORBIDDEN_IMPORT",
+    }
+    assert "UNSUPPORTED_CONTRACT" not in rules("--ignore", "UNSUPPORTED_CONTRACT")
+    assert rules("--select", "UNSUPPORTED_CONTRACT") == {"UNSUPPORTED_CONTRACT"}
+
+
+def test_verbose_says_the_rules_are_the_contracts_and_counts_the_files_outside_them(
+    tmp_path: Path,
+) -> None:
+    repo = make_repo(tmp_path / "blog", BLOG)
+    document = json.loads(run("check", "--repo", repo, "--format", "json", "--no-cache").stdout)
+
+    # -v before the command's name, as after it.
+    verbose = run("-v", "check", "--repo", repo, "--no-cache").stderr.splitlines()
+
+    assert "configuration: no [tool.hoc-migrate] found (its defaults)" in verbose
+    assert (
+        "rules: contract 'Blog layers' in .importlinter; contract 'The core is pure' in "
+        ".importlinter; contract 'Posts and users stay apart' in .importlinter"
+    ) in verbose  # not 'No cycles': this check does not evaluate it
+    outside = document["layer_distribution"]["no layer"]
+    assert outside == 7
+    assert f"(15 parsed, 0 from cache; {outside} outside the layers)" in verbose[-1]
+
+
 def test_findings_name_the_contract_and_its_line(tmp_path: Path) -> None:
     repo = make_repo(tmp_path / "blog", BLOG)
     result = run("check", "--repo", repo, "--no-cache")

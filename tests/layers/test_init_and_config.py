@@ -10,6 +10,7 @@ import shutil
 import tomllib
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner, Result
 
 from hoc_migrate.cli import app
@@ -92,6 +93,43 @@ def test_init_suggests_the_order_the_imports_give_and_check_says_nothing_is_clas
     # Uncommented, the suggestion is a configuration that checks the project.
     (repo / "hoc-migrate.toml").write_text(text.replace(suggestion, suggestion[2:]))
     assert run("check", "--repo", repo, "--no-cache").exit_code == 0
+
+
+#: A src layout with nothing configured: no [tool.hoc-migrate], no contracts, no HOC tree.
+SRC_APP: dict[str, str | bytes] = {
+    "src/app/__init__.py": "",
+    "src/app/api/__init__.py": "",
+    "src/app/api/orders.py": "from app.core.prices import total\n",
+    "src/app/core/__init__.py": "",
+    "src/app/core/prices.py": "def total(xs):\n    return sum(xs)\n",
+}
+
+
+@pytest.mark.parametrize("paths", [(), (".",), ("src",), ("src/app",), ("src/app/api",)])
+def test_a_check_of_any_path_that_classified_no_file_exits_2_with_the_hint(
+    tmp_path: Path, paths: tuple[str, ...], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    repo = make_repo(tmp_path / "plain", SRC_APP)
+    monkeypatch.chdir(repo)
+
+    result = run("check", *paths, "--no-cache")
+
+    assert result.exit_code == 2, result.stdout
+    assert result.stdout == ""
+    assert "is in a layer: nothing was checked" in result.stderr
+    assert "hint: the project names no layers: `hoc-migrate init` writes" in result.stderr
+
+
+def test_init_names_the_projects_own_package_in_its_examples(tmp_path: Path) -> None:
+    blog: dict[str, str | bytes] = {
+        k.replace("shop", "blog"): str(v).replace("shop", "blog")
+        for k, v in SHOP.items()
+        if k != "pyproject.toml"
+    }
+    repo = make_repo(tmp_path / "blog", blog)
+    written = run("init", "--repo", repo, "--print").stdout
+    assert '# legacy_namespaces = ["blog.legacy"]' in written
+    assert "shop" not in written
 
 
 def test_init_print_writes_nothing(tmp_path: Path) -> None:

@@ -81,3 +81,51 @@ def test_without_headers_a_move_needs_no_description(tmp_path: Path) -> None:
         "name: p\nsteps:\n  - move: {from: shop/services/pricing.py, to: shop/models/pricing.py}\n"
     )
     assert validate(repo, plan).exit_code == 0
+
+
+def test_a_rewrite_naming_what_its_target_does_not_define_is_reported_with_its_line(
+    tmp_path: Path,
+) -> None:
+    files = {
+        **SHOP,
+        "shop/repositories/users.py": "def find(user_id):\n    return user_id\n",
+        "shop/api/users.py": "from shop.repositories.users import find\n",
+    }
+    repo = make_repo(tmp_path / "shop", files)
+    plan = (
+        "name: p\nsteps:\n"
+        "  - rewrite_import: {from: shop.repositories.users, to: shop.models, names: [find]}\n"
+        "  - rewrite_import: {from: shop.repositories.users, to: shop.models, names: [order]}\n"
+    )
+    found = problems(validate(repo, plan))
+    assert found == [
+        f"{repo / 'plans' / 'plan.yaml'}:3: step 1 (rewrite_import): 'names': shop.models "
+        "(shop/models/__init__.py) has no module or name 'find'; every import the step "
+        "rewrites would be broken"
+    ]  # step 2: shop.models.order is a submodule
+    # Once a step puts the definition there, the step decides for itself.
+    moved = plan.replace(
+        "  - rewrite_import",
+        "  - move: {from: shop/repositories/users.py, to: shop/models/"
+        "__init__.py}\n  - rewrite_import",
+        1,
+    )
+    assert "'names'" not in "".join(problems(validate(repo, moved)) or [""])
+
+
+def test_a_module_a_step_must_rewrite_that_does_not_parse_is_reported_with_both_lines(
+    tmp_path: Path,
+) -> None:
+    broken = "from shop.services.pricing import total\n\n\ndef broken(:\n    pass\n"
+    repo = make_repo(tmp_path / "shop", {**SHOP, "shop/services/broken.py": broken})
+    plan = "name: p\nsteps:\n  - move: {from: shop/services, to: shop/domain}\n"
+
+    result = validate(repo, plan)
+
+    found = problems(result)
+    assert found[0] == (
+        f"{repo / 'plans' / 'plan.yaml'}:3: step 1 (move): shop/services/broken.py:4: does not "
+        "parse (moved to shop/domain/broken.py)"
+    )
+    assert found[1] == "shop/services/broken.py:4: invalid syntax (column 12)"
+    assert "hint: fix the syntax error" in result.stderr

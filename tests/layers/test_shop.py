@@ -15,8 +15,11 @@ from hoc_migrate.cli import app
 from tests.conftest import git, make_repo
 from tests.layers.projects import SHOP
 
-#: Words of the HOC topology that a project without the preset never sees.
-HOC_WORDS = re.compile(r"\bHOC\b|houseofcards|AUDIENCE|hoc_spine|\bL\d(?:\.\d)?\b|# Layer")
+#: Words of the HOC topology that a project without the preset never sees (`# Layer:` is its
+#: header; PR.md's "## Layer check" heading is not).
+HOC_WORDS = re.compile(
+    r"\bHOC\b|houseofcards|AUDIENCE|hoc_spine|\bL\d(?:\.\d)?\b|# Layer:|INV-INT|general/"
+)
 
 
 def run(*args: str | Path) -> Result:
@@ -56,6 +59,45 @@ def test_no_output_speaks_of_the_hoc_topology(shop: Path, fmt: str) -> None:
     assert HOC_WORDS.findall(result.stdout + result.stderr) == []
 
 
+def write_plan(shop: Path) -> Path:
+    plan = shop / "plans" / "pricing.yaml"
+    plan.parent.mkdir()
+    plan.write_text(
+        "name: pricing-to-models\nsteps:\n"
+        "  - move: {from: shop/services/pricing.py, to: shop/models/pricing.py}\n",
+        encoding="utf-8",
+    )
+    return plan
+
+
+@pytest.mark.slow
+def test_no_report_dry_run_apply_or_pr_speaks_of_the_hoc_topology(shop: Path) -> None:
+    plan = write_plan(shop)
+    outputs = []
+    for args in (
+        ("dry-run", plan),
+        ("dry-run", plan, "--format", "json"),
+        ("report", plan),
+        ("apply", plan, "--branch", "pricing"),
+        ("report", plan, "--branch", "pricing"),
+        ("pr", plan, "--branch", "pricing", "--out", shop / "pr-out"),
+    ):
+        result = run(*args, "--repo", shop)
+        assert result.exit_code == 0, (args, result.stderr)
+        outputs.append(result.stdout + result.stderr)
+    pr_md = (shop / "pr-out" / "PR.md").read_text(encoding="utf-8")
+    for text in (*outputs, pr_md):
+        assert HOC_WORDS.findall(text) == [], text
+    # The certificate lists what was checked: the project's contract, kept.
+    certificate = outputs[4]
+    assert "Governance Invariants" not in certificate
+    assert "# Rules: the project's import-linter contracts" in certificate
+    assert (
+        "| contract 'Shop layers' | layers: shop.api > shop.services > shop.repositories > "
+        "shop.models (pyproject.toml) | LAYER_BOUNDARY | ✅ ENFORCED |"
+    ) in certificate
+
+
 @pytest.mark.slow
 def test_a_move_between_layers_applies_verified_with_no_header_added(shop: Path) -> None:
     plan = shop / "plans" / "pricing.yaml"
@@ -90,13 +132,7 @@ def test_a_move_between_layers_applies_verified_with_no_header_added(shop: Path)
 
 @pytest.mark.slow
 def test_the_move_rewrites_the_tests_outside_the_layers(shop: Path) -> None:
-    plan = shop / "plans" / "pricing.yaml"
-    plan.parent.mkdir()
-    plan.write_text(
-        "name: pricing-to-models\nsteps:\n"
-        "  - move: {from: shop/services/pricing.py, to: shop/models/pricing.py}\n",
-        encoding="utf-8",
-    )
+    plan = write_plan(shop)
     assert run("apply", plan, "--branch", "pricing", "--repo", shop).exit_code == 0
     tests = git(shop, "show", "pricing:tests/test_orders.py")
     assert "from shop.models.pricing import total" in tests

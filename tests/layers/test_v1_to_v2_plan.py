@@ -15,24 +15,56 @@ from hoc_migrate.cli import app
 from tests.conftest import ROOT, git
 
 SPINE = "backend/app/hoc/cus/hoc_spine"
+PLAN = ROOT / "plans" / "hoc_v1_to_v2_spine.yaml"
+#: What the plan's scope does not show: the whole tree is judged by other rules afterwards.
+CHANGE = (
+    "is checked as HOC V2 (hoc_spine/ appears), the base as V1; the whole tree: 62 -> 76 "
+    "errors (CROSS_DOMAIN +14)"
+)
+
+
+def aos_v1(tmp_path: Path) -> Path:
+    repo = tmp_path / "aos"
+    shutil.copytree(ROOT / "fixtures" / "aos", repo, ignore=shutil.ignore_patterns("__pycache__"))
+    git(repo, "init", "-q", "-b", "main")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "AOS, V1")
+    return repo
+
+
+def test_the_dry_run_says_the_result_is_judged_by_v2_and_what_that_does_to_the_tree(
+    tmp_path: Path,
+) -> None:
+    repo = aos_v1(tmp_path)
+    runner = CliRunner()
+
+    text = runner.invoke(app, ["dry-run", str(PLAN), "--repo", str(repo)])
+    data = runner.invoke(app, ["dry-run", str(PLAN), "--repo", str(repo), "--format", "json"])
+
+    assert text.exit_code == 0, text.stderr
+    assert f"  the result {CHANGE}\n" in text.stderr
+    assert json.loads(data.stdout)["layer_check"]["rules_change"] == f"the result {CHANGE}"
 
 
 @pytest.mark.slow
 def test_part_of_general_moves_into_the_spine_and_the_branch_is_checked_as_v2(
     tmp_path: Path,
 ) -> None:
-    repo = tmp_path / "aos"
-    shutil.copytree(ROOT / "fixtures" / "aos", repo, ignore=shutil.ignore_patterns("__pycache__"))
-    git(repo, "init", "-q", "-b", "main")
-    git(repo, "add", "-A")
-    git(repo, "commit", "-qm", "AOS, V1")
+    repo = aos_v1(tmp_path)
     runner = CliRunner()
-    plan = ROOT / "plans" / "hoc_v1_to_v2_spine.yaml"
+    plan = PLAN
 
     applied = runner.invoke(app, ["apply", str(plan), "--branch", "v2", "--repo", str(repo)])
 
     assert applied.exit_code == 0, applied.stderr
     assert "PASSED   command:" in applied.stderr
+    assert f"         the branch {CHANGE}\n" in applied.stderr
+    report = runner.invoke(app, ["report", str(plan), "--branch", "v2", "--repo", str(repo)])
+    assert f"The branch {CHANGE}\n" in report.stdout
+    assert "# Rules: HOC V2\n" in report.stdout
+    assert "| INV-INT-007 | Cross-domain code goes through {audience}/hoc_spine/ |" in (
+        report.stdout
+    )
     clock = git(repo, "show", f"v2:{SPINE}/services/clock.py")
     assert clock.startswith("# Layer: L4 — Runtime\n# AUDIENCE: CUSTOMER\n")
     facade = git(repo, "show", "v2:backend/app/hoc/cus/integrations/facades/loop_facade.py")

@@ -84,7 +84,8 @@ _RULES = (
 
 RULES: dict[str, RuleInfo] = {rule.name: rule for rule in _RULES}
 
-#: The rules about the code's layering; `--select` narrows these.
+#: The rules about the code's layering, and the contracts not evaluated (a contract's
+#: findings are chosen with the contracts' rules); `--select` narrows these.
 LAYER_RULES = frozenset(
     {
         "MISSING_HEADER",
@@ -99,6 +100,7 @@ LAYER_RULES = frozenset(
         "FORBIDDEN_IMPORT",
         "INDEPENDENCE",
         "UNLISTED_LAYER",
+        "UNSUPPORTED_CONTRACT",
     }
 )
 #: Rules about the check itself (unreadable files, suppressions, debt): always reported unless

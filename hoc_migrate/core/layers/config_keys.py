@@ -265,7 +265,8 @@ KEYS: tuple[KeyDef, ...] = (
         "cache",
         "boolean",
         "true",
-        "Keep parsed facts and results in `<repo>/.hoc-migrate/cache`.",
+        "Keep parsed facts and results in the git directory, `.git/hoc-migrate/cache` (outside "
+        "git: `$XDG_CACHE_HOME/hoc-migrate`, else `~/.cache/hoc-migrate`).",
         "cache = false",
         read.boolean,
         "Findings",

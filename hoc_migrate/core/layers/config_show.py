@@ -11,7 +11,7 @@ from typing import Any
 
 from hoc_migrate.core.layers.config import CheckConfig
 from hoc_migrate.core.layers.config_keys import KEYS
-from hoc_migrate.core.layers.contracts import Contract
+from hoc_migrate.core.layers.contracts import Contract, contract_text
 from hoc_migrate.core.layers.debt import DebtEntry
 from hoc_migrate.core.layers.layering import LayerGroup
 
@@ -109,13 +109,8 @@ def effective_values(
 
 
 def _contract_line(contract: Contract) -> str:
-    if contract.layers:
-        shown = " > ".join(g.text() for g in contract.layers)
-        within = (
-            f" in {', '.join(c.text for c in contract.containers)}" if contract.containers else ""
-        )
-        return f"#   '{contract.name}' (layers{within}): {shown}"
-    return f"#   '{contract.name}' ({contract.kind})"
+    kind, _, says = contract_text(contract).partition(": ")
+    return f"#   '{contract.name}' ({kind})" + (f": {says}" if says else "")
 
 
 def render_config(entries: Sequence[Effective], config: CheckConfig) -> str:

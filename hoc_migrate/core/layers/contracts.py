@@ -104,6 +104,23 @@ class UnsupportedContract:
     line: int
 
 
+def contract_text(contract: Contract) -> str:
+    """A contract's kind and what it says, in one line."""
+    if contract.layers:
+        within = (
+            f" in {', '.join(c.text for c in contract.containers)}" if contract.containers else ""
+        )
+        return f"layers{within}: " + " > ".join(g.text() for g in contract.layers)
+    if contract.kind == FORBIDDEN:
+        sources = ", ".join(m.text for m in contract.source_modules)
+        return f"forbidden: {sources} may not import " + ", ".join(
+            m.text for m in contract.forbidden_modules
+        )
+    if contract.kind == INDEPENDENCE:
+        return "independence: " + " | ".join(m.text for m in contract.modules)
+    return contract.kind
+
+
 @dataclass(frozen=True)
 class Breach:
     rule: str

@@ -104,7 +104,9 @@ def render_init(found: Inspection, *, in_pyproject: bool) -> str:
         out += [
             "# headers = true            # files declare `# Layer: name — description`;",
             "#                           # moves then keep them right (needs layer_descriptions)",
-            '# legacy_namespaces = ["shop.legacy"]    # LEGACY_IMPORT',
+            # The project's own package when there is one (an example, not a finding).
+            f"# legacy_namespaces = {toml_value([f'{_package(found)}.legacy'])}"
+            "    # LEGACY_IMPORT: modules no code may import any more",
             '# severity = {LAYER_BOUNDARY = "warning"}',
         ]
     out += [
@@ -117,6 +119,10 @@ def render_init(found: Inspection, *, in_pyproject: bool) -> str:
         "# expires = 2027-01-01",
     ]
     return "\n".join(out) + "\n"
+
+
+def _package(found: Inspection) -> str:
+    return found.packages[0] if len(found.packages) == 1 else "pkg"
 
 
 def _layers_part(found: Inspection) -> list[str]:

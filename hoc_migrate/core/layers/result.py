@@ -22,6 +22,7 @@ class CheckStats:
     source_roots: tuple[str, ...] = ()
     roots_discovered: bool = False
     rules: tuple[str, ...] = ()  # the rules the configuration gives a meaning (in catalogue order)
+    generation: str | None = None  # the HOC generation the tree was judged by (None: no preset)
 
 
 @dataclass(frozen=True)

@@ -34,12 +34,16 @@ def run_fix_header(step: Step, ctx: PlanContext) -> StepOutcome:
                 outcome.notes.append(f"{path}: its folder has no layer; layer left as it is")
         if audience == "auto":
             audience = ctx.topology.audience(path)
+        description = step.get("description")
+        if description is None and layer and not step.get("hybrid", False):
+            # The project's `layer_descriptions` (the codemod alone knows only HOC's).
+            description = ctx.topology.layer_description(str(layer))
         source = ctx.tree.read_bytes(path)
         result = ctx.codemods.set_header(
             source,
             path=path,
             layer=layer,
-            description=step.get("description"),
+            description=description,
             audience=audience,
             role=step.get("role"),
             hybrid=bool(step.get("hybrid", False)),
