@@ -319,7 +319,7 @@ def _stderr_text(
         lines += [
             f"configuration: {settings.origin or 'none found (the defaults)'}",
             f"source roots: {', '.join(r or '.' for r in stats.source_roots)} "
-            + ("(found from the imports)" if stats.roots_discovered else "(configured)"),
+            + ("(found; `config show` says why)" if stats.roots_discovered else "(configured)"),
             "cache: "
             + (
                 _shown(cache_dir, root)
