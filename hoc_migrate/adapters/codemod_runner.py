@@ -14,24 +14,21 @@ from __future__ import annotations
 import multiprocessing
 import os
 import threading
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from contextlib import contextmanager
 from typing import NamedTuple
-
-import libcst
 
 from codemods import _header, extract_schema, split_hybrid
 from codemods._docs import rewrite_docs
-from codemods._errors import CodemodRefusal
 from codemods._references import (
     may_reference,
     relative_imports_change,
     rewrite_module_references,
 )
+from hoc_migrate.adapters.codemod_errors import reported as _reported
 from hoc_migrate.adapters.config_refs import ConfigRenames, rewrite_config
-from hoc_migrate.adapters.source_text import UnencodableText, decode_source, encode_source
-from hoc_migrate.core.errors import HocMigrateError, PlanError, Problem, SourceParseError
+from hoc_migrate.adapters.source_text import decode_source, encode_source
+from hoc_migrate.core.errors import HocMigrateError
 from hoc_migrate.ports import Extraction, ReferenceFile, Split
 
 #: Fewer candidate files than this are rewritten in this process (no pool to start).
@@ -39,35 +36,6 @@ PARALLEL_THRESHOLD = 64
 #: Fewest files per task sent to a worker (there are a few tasks per worker, so that
 #: files the fast path leaves to LibCST, ten times slower, still spread evenly).
 _MIN_CHUNK = 16
-
-
-@contextmanager
-def _reported(path: str) -> Iterator[None]:
-    try:
-        yield
-    except libcst.ParserSyntaxError as exc:
-        raise SourceParseError(
-            path,
-            exc.raw_line,
-            "does not parse",
-            exc.message,
-            hint="fix the syntax error (or exclude the file) and run the plan again",
-        ) from None
-    except (UnicodeDecodeError, SyntaxError) as exc:
-        line = getattr(exc, "lineno", None)
-        raise SourceParseError(
-            path, line, f"is not readable Python source ({exc.__class__.__name__})", str(exc)
-        ) from None
-    except CodemodRefusal as exc:
-        raise PlanError(f"{path}: {exc}", [Problem(str(exc), file=path)]) from None
-    except UnencodableText as exc:
-        where = exc.where or path
-        raise PlanError(
-            f"{where}: its encoding ({exc.encoding}) cannot hold {exc.char!r} "
-            f"(U+{ord(exc.char):04X}), which the plan would write at line {exc.line}",
-            [Problem(f"{exc.char!r} is not in {exc.encoding}", file=where, line=exc.line)],
-            hint=f"convert the file to UTF-8, or keep the plan's text to what {exc.encoding} holds",
-        ) from None
 
 
 class LibcstCodemods:
@@ -212,8 +180,11 @@ class LibcstCodemods:
         files: Mapping[str, str],
         new_packages: Sequence[str] = (),
         gone_packages: Sequence[str] = (),
+        line_length: int | None = None,
     ) -> bytes:
-        renames = ConfigRenames(modules, files, tuple(new_packages), tuple(gone_packages))
+        renames = ConfigRenames(
+            modules, files, tuple(new_packages), tuple(gone_packages), line_length
+        )
         return rewrite_config(path, source, renames)
 
     def rewrite_docs(self, source: bytes, *, renames: Mapping[str, str]) -> bytes:

@@ -146,6 +146,7 @@ class PlanContext:
                 files=files or {},
                 new_packages=new_packages,
                 gone_packages=gone_packages,
+                line_length=self.style.line_length,
             )
             if result != source:
                 self.tree.write(path, result)
