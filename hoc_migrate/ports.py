@@ -129,6 +129,11 @@ class SourceStyle(Protocol):
         """How rewritten imports may be relative: "keep", "no-parents" or "absolute"."""
         ...
 
+    @property
+    def line_length(self) -> int | None:
+        """The longest line the project's linter accepts (None: it configures none)."""
+        ...
+
     def describe(self) -> list[str]: ...
 
     def restyle(self, files: Sequence[StyledFile]) -> list[bytes]:
@@ -140,6 +145,7 @@ class PlainStyle:
     """No style: imports are edited in place, relative ones kept relative."""
 
     relative_imports = "keep"
+    line_length: int | None = None
 
     def describe(self) -> list[str]:
         return []
@@ -241,12 +247,14 @@ class SourceCodemods(Protocol):
         files: Mapping[str, str],
         new_packages: Sequence[str] = (),
         gone_packages: Sequence[str] = (),
+        line_length: int | None = None,
     ) -> bytes:
         """A configuration file (CONFIG_FILE_NAMES) with the references whose meaning is
         known (entry points, coverage sources, mypy overrides, ...) following `modules`
         (old -> new dotted names) and `files` (old -> new paths); explicit `packages` lists
         gain `new_packages` (created by the step) where they list the parent, and lose
-        `gone_packages` (names the step left no package at)."""
+        `gone_packages` (names the step left no package at). A list grown past
+        `line_length` (the project's; None: PEP 8's) is wrapped one name a line."""
         ...
 
     def rewrite_docs(self, source: bytes, *, renames: Mapping[str, str]) -> bytes:

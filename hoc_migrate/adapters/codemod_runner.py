@@ -180,8 +180,11 @@ class LibcstCodemods:
         files: Mapping[str, str],
         new_packages: Sequence[str] = (),
         gone_packages: Sequence[str] = (),
+        line_length: int | None = None,
     ) -> bytes:
-        renames = ConfigRenames(modules, files, tuple(new_packages), tuple(gone_packages))
+        renames = ConfigRenames(
+            modules, files, tuple(new_packages), tuple(gone_packages), line_length
+        )
         return rewrite_config(path, source, renames)
 
     def rewrite_docs(self, source: bytes, *, renames: Mapping[str, str]) -> bytes:

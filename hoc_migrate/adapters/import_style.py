@@ -92,6 +92,10 @@ class ProjectStyle:
     def relative_imports(self) -> str:
         return self.style.relative
 
+    @property
+    def line_length(self) -> int | None:
+        return self.style.line_length
+
     def describe(self) -> list[str]:
         lines = self.style.describe()
         lines += [

@@ -63,7 +63,7 @@ def stderr_text(
             f"configuration: {settings.origin or 'no [tool.hoc-migrate] found (its defaults)'}",
             f"rules: {rule_set(settings, stats.generation).source()}",
             f"source roots: {', '.join(r or '.' for r in stats.source_roots)} "
-            + ("(found from the imports)" if stats.roots_discovered else "(configured)"),
+            + ("(found; `config show` says why)" if stats.roots_discovered else "(configured)"),
             "cache: "
             + (
                 _shown(cache_dir, root)

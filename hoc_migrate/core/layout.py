@@ -77,15 +77,31 @@ def metadata_roots(meta: Metadata, is_dir: Probe, is_file: Probe) -> list[Source
     return _existing(found, is_dir)
 
 
-def tree_roots(top_level: Mapping[str, list[str]], is_file: Probe) -> list[SourceRoot]:
+def tree_roots(
+    top_level: Mapping[str, list[str]],
+    is_file: Probe,
+    holds_python: Probe,
+    where: str = "the repository root",
+) -> list[SourceRoot]:
     """Roots seen in the tree: `top_level` maps a folder ('' or 'src') to its entries.
 
-    `src/` holding a package or module is a src layout; packages (folders with an
-    `__init__.py`) or modules at the root make the root a source root too."""
+    `src/` holding a package or module is a src layout: a folder there holding Python files
+    is a package even without `__init__.py` (a namespace package; nothing but code goes in
+    `src/`). Packages (folders with an `__init__.py`) or modules at the root make the root
+    a source root too: a bare folder there may be tests or scripts. `where` names the root
+    in the reasons (a project in a subfolder has its own)."""
     found: list[SourceRoot] = []
     src = [e for e in top_level.get("src", []) if _is_code_entry("src", e, is_file)]
-    if src:
-        found.append(SourceRoot("src", f"src/ holds {_names(src)} (a src layout)"))
+    namespaces = [
+        e
+        for e in top_level.get("src", [])
+        if e not in src and e.isidentifier() and holds_python(f"src/{e}")
+    ]
+    if src or namespaces:
+        plural = "s" if len(namespaces) > 1 else ""
+        kind = f"; namespace package{plural}: {_names(namespaces)}" if namespaces else ""
+        shown = _names(src + namespaces)
+        found.append(SourceRoot("src", f"src/ holds {shown} (a src layout{kind})"))
     root = [
         e
         for e in top_level.get("", [])
@@ -93,10 +109,32 @@ def tree_roots(top_level: Mapping[str, list[str]], is_file: Probe) -> list[Sourc
     ]
     packages = [e for e in root if not e.endswith(".py")]
     if packages:
-        found.append(SourceRoot("", f"packages at the repository root: {_names(packages)}"))
-    elif root and not src:
-        found.append(SourceRoot("", f"modules at the repository root: {_names(root)}"))
+        found.append(SourceRoot("", f"packages at {where}: {_names(packages)}"))
+    elif root and not found:
+        found.append(SourceRoot("", f"modules at {where}: {_names(root)}"))
     return found
+
+
+def is_project(meta: Metadata) -> bool:
+    """Whether the packaging files describe a project (not only tool settings): a
+    `[project]`, `[build-system]` or poetry table, setup.cfg's `[metadata]` or `[options]`,
+    or a setup.py."""
+    if meta.setup_py is not None:
+        return True
+    if meta.pyproject is not None:
+        data = _toml(meta.pyproject)
+        if any(_table(data, *keys) for keys in (("project",), ("build-system",))):
+            return True
+        if _table(data, "tool", "poetry"):
+            return True
+    if meta.setup_cfg is not None:
+        parser = configparser.ConfigParser(interpolation=None)
+        try:
+            parser.read_string(meta.setup_cfg.decode("utf-8"))
+        except (UnicodeDecodeError, configparser.Error):
+            return False
+        return parser.has_section("metadata") or parser.has_section("options")
+    return False
 
 
 def _names(entries: list[str]) -> str:
@@ -198,7 +236,9 @@ def _pyproject_roots(data: dict[str, Any], is_dir: Probe, is_file: Probe) -> lis
         if isinstance(package, Mapping) and isinstance(package.get("include"), str):
             where = package.get("from", "")
             found.append(
-                SourceRoot(where if isinstance(where, str) else "", "[tool.poetry] packages")
+                SourceRoot(
+                    where if isinstance(where, str) else "", "pyproject.toml [tool.poetry] packages"
+                )
             )
     pdm_dir = _table(data, "tool", "pdm", "build").get("package-dir")
     if isinstance(pdm_dir, str):

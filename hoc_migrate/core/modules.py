@@ -2,8 +2,20 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Mapping
 from posixpath import normpath
+
+# `#!/usr/bin/env python3`, `#!/usr/bin/python -u`, `#!/usr/bin/env -S python3.12 -X dev`.
+_PYTHON_SHEBANG = re.compile(rb"#!\S*[/ ](?:\S+ )*python[0-9.]*(?:\s.*)?")
+
+
+def is_python_script(path: str, source: bytes) -> bool:
+    """A file without a suffix whose shebang runs Python (`scripts/deploy`): Python, by
+    its content, as a `.py` file is by its name."""
+    if "." in path.rpartition("/")[2] or not source.startswith(b"#!"):
+        return False
+    return _PYTHON_SHEBANG.fullmatch(source.split(b"\n", 1)[0].rstrip()) is not None
 
 
 def normalize_root(root: str) -> str:

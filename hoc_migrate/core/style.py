@@ -153,7 +153,10 @@ def detect_style(read: Callable[[str], bytes | None]) -> ImportStyle:
         formatter = "black"
         reasons.append("files formatted with black")
 
-    line_length = _line_length(pyproject, ruff, setup_cfg, tox_ini, flake8)
+    flake8_files = {"setup.cfg": setup_cfg, "tox.ini": tox_ini, ".flake8": flake8}
+    line_length, where = _line_length(pyproject, ruff, ruff_file, flake8_files)
+    if line_length is not None:
+        reasons.append(f"edited lines kept to {line_length} columns ({where})")
     relative = _relative_policy(ruff, ruff_file, setup_cfg, tox_ini, flake8)
     if relative != "keep":
         reasons.append(
@@ -198,21 +201,28 @@ def _flake8_sections(*parsers: configparser.ConfigParser) -> list[configparser.S
 def _line_length(
     pyproject: Mapping[str, Any],
     ruff: Mapping[str, Any],
-    *ini: configparser.ConfigParser,
-) -> int | None:
+    ruff_file: str,
+    ini: Mapping[str, configparser.ConfigParser],
+) -> tuple[int | None, str]:
+    """The longest line the project's linter accepts, and where that is said (`ini`: the
+    files flake8 reads, by name, in its order)."""
     if ruff and ruff_selects(ruff, "E501"):
         value = ruff.get("line-length", 88)
-        return value if isinstance(value, int) else 88
-    for section in _flake8_sections(*ini):
+        length = value if isinstance(value, int) else 88
+        return length, f"ruff's line-length, {ruff_file} selects E501"
+    for name, parser in ini.items():
+        if not parser.has_section("flake8"):
+            continue
+        section = parser["flake8"]
         value = section.get("max-line-length") or section.get("max_line_length")
         if value and value.strip().isdigit():
-            return int(value)
-        return 79
+            return int(value), f"flake8's max-line-length in {name}"
+        return 79, f"flake8's default, [flake8] in {name}"
     black = _get(pyproject, "tool", "black")
     if isinstance(black, Mapping):
         value = black.get("line-length", 88)
-        return value if isinstance(value, int) else 88
-    return None
+        return (value if isinstance(value, int) else 88), "black's line-length in pyproject.toml"
+    return None, ""
 
 
 def _relative_policy(

@@ -2,7 +2,7 @@
 a CheckResult out. Never prints.
 
 Flow: list the Python files to check -> facts from the cache or one parse each (in worker
-processes when many) -> source roots (configured or found from the imports) -> module index
+processes when many) -> source roots (configured or found) -> module index
 -> rules (pure, core) -> suppressions, accepted debt, baseline.
 
 On disk (a DiskTree) with a cache folder, an unchanged file is known by its stat (never read),
@@ -13,7 +13,6 @@ adapters/check_memo.py). Other trees (a plan's overlay, a commit) are known by c
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,7 +33,7 @@ from hoc_migrate.core.layers.header import Header
 from hoc_migrate.core.layers.presets import AUTO, V1, V2
 from hoc_migrate.core.layers.resolve import ModuleIndex, build_module_index
 from hoc_migrate.core.layers.result import CheckResult, CheckStats, ResultDiff, diff_results
-from hoc_migrate.core.layers.rules import LayerRules, imported_modules
+from hoc_migrate.core.layers.rules import LayerRules
 from hoc_migrate.core.layers.topology import Topology
 from hoc_migrate.core.layers.triage import (
     apply_baseline,
@@ -47,6 +46,7 @@ from hoc_migrate.core.modules import normalize_root
 from hoc_migrate.core.paths import clean
 from hoc_migrate.ports import NO_PROGRESS, ProgressStage
 from hoc_migrate.services.layout import find_layout
+from hoc_migrate.services.root_votes import vote_roots
 
 if TYPE_CHECKING:
     from hoc_migrate.ports import Progress, TreeReader
@@ -62,63 +62,10 @@ __all__ = [
     "CheckResult",
     "ResultDiff",
     "diff_results",
-    "discover_source_roots",
     "find_source_roots",
     "load_check_config",
     "run_check",
 ]
-
-
-def discover_source_roots(
-    tree: TreeReader, facts: Mapping[str, FileFacts], hoc_packages: Sequence[str] = ()
-) -> tuple[str, ...]:
-    """The folders that hold the top-level packages the files' absolute imports name.
-
-    A file `backend/app/hoc/x.py` importing `app.services` votes for `backend`; a file not
-    inside the package it imports (`backend/tests/t.py`) votes for the nearest ancestor that
-    holds it (namespace packages, folders without `__init__.py`, count). Files whose imports
-    say nothing vote for the folder above their HOC package (`backend` for `backend/app/hoc`).
-    The roots with at least half the votes of the best one win; none: the repository root."""
-    votes: Counter[str] = Counter()
-    outside: list[tuple[str, set[str]]] = []
-    for path, file_facts in facts.items():
-        tops = {
-            m.partition(".")[0]
-            for fact in file_facts.imports
-            if fact.level == 0
-            for m in imported_modules(fact)
-        }
-        if not tops:
-            continue
-        folders = path.split("/")[:-1]
-        inside = next((i for i, seg in enumerate(folders) if seg in tops), None)
-        if inside is not None:
-            votes["/".join(folders[:inside])] += 1
-        else:
-            outside.append((path, tops))
-    if not votes:
-        for path in facts:
-            for package in hoc_packages:
-                marker = f"/{package.strip('/')}/"
-                at = f"/{path}".find(marker)
-                if at != -1:
-                    votes[path[: at - 1] if at else ""] += 1
-                    break
-    if not votes:
-        for path, tops in outside:
-            folders = path.split("/")[:-1]
-            for depth in range(len(folders), -1, -1):
-                base = "/".join(folders[:depth])
-                prefix = f"{base}/" if base else ""
-                if any(
-                    tree.is_dir(prefix + top) or tree.exists(f"{prefix}{top}.py") for top in tops
-                ):
-                    votes[base] += 1
-                    break
-    if not votes:
-        return ("",)
-    best = votes.most_common(1)[0][1]
-    return tuple(sorted(root for root, n in votes.items() if 2 * n >= best))
 
 
 def find_source_roots(
@@ -129,9 +76,9 @@ def find_source_roots(
     cache_dir: Path | None = None,
     jobs: int | None = None,
 ) -> tuple[str, ...]:
-    """The configured source roots, else the ones found from the imports of the Python files
-    below `paths` (default: the whole tree); the same answer `run_check` would use, without
-    evaluating any rule."""
+    """The configured source roots, else the ones found (packaging metadata, the tree's
+    shape, else the imports of the Python files below `paths`, default: the whole tree);
+    the same answer `run_check` would use, without evaluating any rule."""
     return find_check_layout(tree, config, paths=paths, cache_dir=cache_dir, jobs=jobs).paths
 
 
@@ -146,14 +93,37 @@ def find_check_layout(
     """`find_source_roots` with the reason for each root."""
 
     def import_votes() -> tuple[str, ...]:
-        topology = Topology(config)
-        cache = FactsCache(cache_dir) if cache_dir is not None else None
-        disk = tree if isinstance(tree, DiskTree) else None
-        scanner = FactsScanner(tree, cache, jobs or default_jobs(), PARALLEL_MIN, disk=disk)
-        _read_and_scan(tree, _checked_paths(tree, paths, config), topology, scanner)
-        return discover_source_roots(tree, scanner.facts, config.hoc_packages)
+        files = _checked_paths(tree, paths, config)
+        more = _MoreFacts(tree, cache_dir, jobs or default_jobs())
+        scanner = more.scanner()
+        _read_and_scan(tree, files, Topology(config), scanner)
+        return vote_roots(tree, scanner.facts, files, more, config.hoc_packages)
 
     return find_layout(tree, config_roots=config.source_roots, import_votes=import_votes)
+
+
+@dataclass(frozen=True)
+class _MoreFacts:
+    """The facts of any files of `tree`, parsed (or from the cache) by a scanner of their
+    own: root votes may need files the check itself does not read."""
+
+    tree: TreeReader
+    cache_dir: Path | None
+    jobs: int
+
+    def scanner(self) -> FactsScanner:
+        cache = FactsCache(self.cache_dir) if self.cache_dir is not None else None
+        disk = self.tree if isinstance(self.tree, DiskTree) else None
+        return FactsScanner(self.tree, cache, self.jobs, PARALLEL_MIN, disk=disk)
+
+    def __call__(self, files: Sequence[str]) -> Mapping[str, FileFacts]:
+        scanner = self.scanner()
+        try:
+            for path in files:
+                scanner.add(path)
+        finally:
+            scanner.close()
+        return scanner.facts
 
 
 def _python_files(tree: TreeReader, under: str) -> list[str]:
@@ -332,10 +302,11 @@ def _check(
     with progress.stage(scanning, total=len(files)) as stage:
         unlayered = _read_and_scan(tree, files, topology, scan, stage)
         stage.report(f"{scan.parsed} parsed, {scan.cached} from cache, {len(unlayered)} skipped")
+    more = _MoreFacts(tree, scan.cache.cache_dir if scan.cache is not None else None, scan.jobs)
     roots = find_layout(
         tree,
         config_roots=config.source_roots,
-        import_votes=lambda: discover_source_roots(tree, scan.facts, config.hoc_packages),
+        import_votes=lambda: vote_roots(tree, scan.facts, files, more, config.hoc_packages),
     ).paths
     headers: dict[str, Header] = {p: f.header for p, f in scan.facts.items()}
 

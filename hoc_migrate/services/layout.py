@@ -9,6 +9,7 @@ from hoc_migrate.core.layout import (
     Metadata,
     SourceRoot,
     given,
+    is_project,
     metadata_roots,
     tree_roots,
 )
@@ -17,27 +18,105 @@ from hoc_migrate.ports import TreeReader
 #: Roots found from the imports when neither metadata nor the tree's shape says anything.
 ImportVotes = Callable[[], Sequence[str]]
 
+#: The packaging files that make a folder a project.
+METADATA_FILES = ("pyproject.toml", "setup.cfg", "setup.py")
 
-def _read(tree: TreeReader, path: str) -> bytes | None:
-    try:
-        return tree.read_bytes(path) if tree.exists(path) and not tree.is_dir(path) else None
-    except OSError:
-        return None
+# Folders whose projects are data, not the repository's code: test fixtures, examples,
+# vendored copies (a sample project in `tests/data/` is no source root).
+_NOT_PROJECTS = frozenset(
+    {
+        "tests",
+        "test",
+        "testing",
+        "fixtures",
+        "testdata",
+        "test_data",
+        "data",
+        "examples",
+        "example",
+        "docs",
+        "doc",
+        "vendor",
+        "vendored",
+        "third_party",
+        "build",
+        "dist",
+    }
+)
 
 
-def _is_file(tree: TreeReader) -> Callable[[str], bool]:
-    return lambda path: tree.exists(path) and not tree.is_dir(path)
+class _Tree:
+    """One walk of the tree: each folder's entries, the folders holding Python files, and
+    the folders (other than the root) that hold a project's packaging metadata."""
+
+    def __init__(self, tree: TreeReader) -> None:
+        self.tree = tree
+        self.entries: dict[str, set[str]] = {"": set()}
+        self.python: set[str] = set()
+        projects: set[str] = set()
+        for path in tree.iter_files():
+            parts = path.split("/")
+            for depth in range(len(parts)):
+                self.entries.setdefault("/".join(parts[:depth]), set()).add(parts[depth])
+            if path.endswith(".py"):
+                self.python.update("/".join(parts[:depth]) for depth in range(1, len(parts)))
+            if len(parts) > 1 and parts[-1] in METADATA_FILES:
+                projects.add("/".join(parts[:-1]))
+        self.projects = sorted(p for p in projects if self._may_be_project(p))
+
+    @staticmethod
+    def _may_be_project(folder: str) -> bool:
+        return not any(
+            seg.startswith((".", "_")) or seg in _NOT_PROJECTS for seg in folder.split("/")
+        )
+
+    def read(self, path: str) -> bytes | None:
+        try:
+            tree = self.tree
+            return tree.read_bytes(path) if tree.exists(path) and not tree.is_dir(path) else None
+        except OSError:
+            return None
+
+    def is_file(self, path: str) -> bool:
+        return self.tree.exists(path) and not self.tree.is_dir(path)
+
+    def metadata(self, folder: str) -> Metadata:
+        prefix = f"{folder}/" if folder else ""
+        pyproject, setup_cfg, setup_py = (self.read(prefix + name) for name in METADATA_FILES)
+        return Metadata(pyproject=pyproject, setup_cfg=setup_cfg, setup_py=setup_py)
+
+    def top_level(self, folder: str) -> dict[str, list[str]]:
+        """The entries (files and folders) of `folder` and of its `src/`."""
+        prefix = f"{folder}/" if folder else ""
+        return {
+            "": sorted(self.entries.get(folder, ())),
+            "src": sorted(self.entries.get(prefix + "src", ())),
+        }
 
 
-def _top_level(tree: TreeReader) -> dict[str, list[str]]:
-    """The entries (files and folders) at the root and in `src/`."""
-    entries: dict[str, set[str]] = {"": set(), "src": set()}
-    for path in tree.iter_files():
-        head, _, rest = path.partition("/")
-        entries[""].add(head)
-        if head == "src" and rest:
-            entries["src"].add(rest.partition("/")[0])
-    return {folder: sorted(names) for folder, names in entries.items()}
+def _project_roots(index: _Tree, folder: str) -> list[SourceRoot]:
+    """The roots of the project in subfolder `folder` (its metadata's, else its tree's, as
+    setuptools' automatic discovery finds them), relative to the repository."""
+    prefix = f"{folder}/"
+    meta = index.metadata(folder)
+    if not is_project(meta):
+        return []
+
+    def inside(probe: Callable[[str], bool]) -> Callable[[str], bool]:
+        return lambda path: probe(prefix + path if path else folder)
+
+    found = metadata_roots(meta, inside(index.tree.is_dir), inside(index.is_file))
+    if not found:
+        found = tree_roots(
+            index.top_level(folder),
+            inside(index.is_file),
+            inside(index.python.__contains__),
+            where="the project's root",
+        )
+    return [
+        SourceRoot(f"{folder}/{r.root}" if r.root else folder, f"project {prefix}: {r.reason}")
+        for r in found
+    ]
 
 
 def find_layout(
@@ -48,25 +127,25 @@ def find_layout(
     import_votes: ImportVotes | None = None,
 ) -> Layout:
     """The source roots and why: the plan's, else the configuration's, else the packaging
-    metadata's, else the tree's shape (src/, packages at the root), else the folders the
-    absolute imports point to, else the repository root."""
+    metadata's, else the tree's shape (src/, packages at the root) with the projects in
+    subfolders (each by its own metadata, else its shape), else the folders the absolute
+    imports point to, else the repository root."""
     if plan_roots:
         return given(plan_roots, "the plan's source_roots")
     if config_roots:
         return given(config_roots, "[tool.hoc-migrate] source_roots")
-    is_file = _is_file(tree)
-    meta = Metadata(
-        pyproject=_read(tree, "pyproject.toml"),
-        setup_cfg=_read(tree, "setup.cfg"),
-        setup_py=_read(tree, "setup.py"),
-    )
-    found = metadata_roots(meta, tree.is_dir, is_file)
+    index = _Tree(tree)
+    found = metadata_roots(index.metadata(""), tree.is_dir, index.is_file)
     if found:
         return Layout(tuple(found))
-    shaped = tree_roots(_top_level(tree), is_file)
+    shaped = tree_roots(index.top_level(""), index.is_file, index.python.__contains__)
     packages = [r for r in shaped if not r.reason.startswith("modules")]
-    if packages:
-        return Layout(tuple(packages))
+    nested = [root for folder in index.projects for root in _project_roots(index, folder)]
+    if packages or nested:
+        unique: dict[str, SourceRoot] = {}
+        for root in packages + nested:
+            unique.setdefault(root.root, root)
+        return Layout(tuple(unique.values()))
     voted = tuple(import_votes()) if import_votes is not None else ()
     if voted and voted != ("",):
         return given(voted, "the folders the absolute imports point to")

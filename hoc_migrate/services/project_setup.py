@@ -27,7 +27,7 @@ from hoc_migrate.core.layers.init_text import Inspection, render_init, suggest_l
 from hoc_migrate.core.layers.resolve import build_module_index, import_targets
 from hoc_migrate.core.layers.topology import Topology
 from hoc_migrate.core.modules import module_for_path, normalize_root
-from hoc_migrate.services.check import find_source_roots
+from hoc_migrate.services.check import find_check_layout, find_source_roots
 
 _NOT_LAYERED = {"tests", "test", "testing", "docs", "scripts"}
 
@@ -45,12 +45,17 @@ def show_config(
     source roots when found, the HOC generation when `auto`)."""
     config = load_check_config(root, target, config_file=config_file)
     tree = DiskTree(root)
-    roots = find_source_roots(tree, config)
+    layout = find_check_layout(tree, config)
+    roots = layout.paths
     generation = None
     if config.is_hoc:
         python = _python_files(tree, roots)
         generation = presets.V2 if Topology(config).has_spine(python) else presets.V1
-    return ShownConfig(config, effective_values(config, source_roots=roots, generation=generation))
+    found = "found: " + "; ".join(layout.describe())
+    entries = effective_values(
+        config, source_roots=roots, roots_origin=found, generation=generation
+    )
+    return ShownConfig(config, entries)
 
 
 def _python_files(tree: DiskTree, roots: tuple[str, ...]) -> list[str]:

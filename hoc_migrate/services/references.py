@@ -1,7 +1,7 @@
 """Mentions of moved modules that no codemod followed: listed with file and line, never
 changed. In Python files, what is left after the rewrite (a module path inside a longer
 string, a comment, a docstring); in every other text file (stubs, docs, configuration,
-Makefiles), any mention."""
+Makefiles, shell scripts, Dockerfiles), any mention."""
 
 from __future__ import annotations
 
@@ -16,7 +16,8 @@ from hoc_migrate.services.steps.doctest_shims import CONFTEST, ignored_shim_line
 from hoc_migrate.services.steps.shim import SHIM_MARKER_BYTES as SHIM_MARKER
 from hoc_migrate.services.steps.shim import binds
 
-# Text files that commonly name modules: stubs, docs, packaging and tool configuration.
+# Text files that commonly name modules: stubs, docs, packaging and tool configuration, the
+# shell scripts that run them (`python -m pkg.cli`).
 REVIEW_SUFFIXES = (
     ".pyi",
     ".md",
@@ -30,10 +31,26 @@ REVIEW_SUFFIXES = (
     ".json",
     ".in",
     ".mk",
+    ".sh",
+    ".bash",
+    ".zsh",
+    ".ps1",
+    ".bat",
+    ".cmd",
+    ".dockerfile",
 )
 # Files named, not suffixed, that run the project's tools on its modules (`stubtest pkg.mod`,
-# `python -m pkg.cli`).
-REVIEW_NAMES = ("Makefile", "makefile", "GNUmakefile", "justfile", "Justfile")
+# `python -m pkg.cli`, `CMD ["python", "-m", "pkg.app"]`, `web: gunicorn pkg.wsgi:app`).
+REVIEW_NAMES = (
+    "Makefile",
+    "makefile",
+    "GNUmakefile",
+    "justfile",
+    "Justfile",
+    "Dockerfile",
+    "Containerfile",
+    "Procfile",
+)
 MAX_REVIEW_BYTES = 2 * 1024 * 1024
 
 
@@ -178,12 +195,18 @@ def find_references(
     ]
     found: list[Reference] = []
     for path in tree.iter_files():
+        name = path.rpartition("/")[2]
+        script = "." not in name and name not in REVIEW_NAMES  # by its shebang, once read
         reviewed = (
-            path.endswith((*REVIEW_SUFFIXES, ".py")) or path.rpartition("/")[2] in REVIEW_NAMES
+            script
+            or path.endswith((*REVIEW_SUFFIXES, ".py"))
+            or name.partition(".")[0] in REVIEW_NAMES  # `Dockerfile.dev` too
         )
         if not reviewed or path.startswith(".hoc-migrate/"):
             continue
         data = tree.read_bytes(path)
+        if script and not data.startswith(b"#!"):
+            continue
         if len(data) > MAX_REVIEW_BYTES:
             continue
         hits = [old for old, (a, b) in needles.items() if a in data or b in data]

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import ast
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
 from hoc_migrate.core.changes import ChangeSet, Overlay, OverlayState
 from hoc_migrate.core.errors import PlanError, Problem
-from hoc_migrate.core.modules import context_module, module_for_path
+from hoc_migrate.core.modules import context_module, is_python_script, module_for_path
 from hoc_migrate.core.plan import Plan, Step
 from hoc_migrate.ports import (
     CONFIG_FILE_NAMES,
@@ -95,7 +96,25 @@ class PlanContext:
         """Every Python source and stub of the repository, as the tree stands now: source
         roots decide module names, not which files can name a module (tests, docs/conf.py,
         examples and scripts import the project too)."""
-        return [p for p in self.tree.iter_files() if p.endswith(PYTHON_SUFFIXES)]
+        return [
+            p
+            for p in self.tree.iter_files()
+            if p.endswith(PYTHON_SUFFIXES) or self._parsing_script(p)
+        ]
+
+    def _parsing_script(self, path: str) -> bool:
+        """A Python script without a suffix (its shebang says so) that parses: rewritten as
+        a `.py` file is. One that does not parse (Python 2) is only listed to review."""
+        if "." in path.rpartition("/")[2]:
+            return False  # most files: no read
+        source = self.tree.read_bytes(path)
+        if not is_python_script(path, source):
+            return False
+        try:
+            ast.parse(source)
+        except (SyntaxError, ValueError):
+            return False
+        return True
 
     def module_of(self, path: str) -> str | None:
         """The importable module at `path` (identifier names inside a source root)."""
@@ -146,6 +165,7 @@ class PlanContext:
                 files=files or {},
                 new_packages=new_packages,
                 gone_packages=gone_packages,
+                line_length=self.style.line_length,
             )
             if result != source:
                 self.tree.write(path, result)
@@ -212,7 +232,9 @@ class PlanContext:
                 moved_from = None
             if not mentions and moved_from is None:
                 continue  # unparsed: a large generated module without either moves as it is
-            module = self.context_module_of(path)  # after the prefilter: costs more than a read
+            # After the prefilter: costs more than a read. A script runs as `__main__`.
+            script = not path.endswith(PYTHON_SUFFIXES)
+            module = "__main__" if script else self.context_module_of(path)
             if module is None:
                 continue
             files.append(ReferenceFile(path, source, module, is_package, moved_from, was_package))

@@ -17,7 +17,13 @@ from typing import Protocol
 
 from hoc_migrate.core.changes import ChangeKind, ChangeSet
 from hoc_migrate.core.layers.rule_set import rules_changed, whole_tree_change
-from hoc_migrate.core.modules import context_module, follow, module_for_path, normalize_root
+from hoc_migrate.core.modules import (
+    context_module,
+    follow,
+    is_python_script,
+    module_for_path,
+    normalize_root,
+)
 from hoc_migrate.core.plan import Plan
 from hoc_migrate.core.verification import (
     CheckOutcome,
@@ -209,7 +215,9 @@ def compile_outcome(changes: ChangeSet) -> CheckOutcome:
     files = [
         c
         for c in changes.changes
-        if c.kind is not ChangeKind.DELETED and c.after is not None and c.path.endswith(".py")
+        if c.kind is not ChangeKind.DELETED
+        and c.after is not None
+        and (c.path.endswith(".py") or is_python_script(c.path, c.after))
     ]
     for change in files:
         assert change.after is not None

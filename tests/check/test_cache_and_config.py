@@ -12,7 +12,8 @@ from hoc_migrate.adapters.import_scanner import scan_source
 from hoc_migrate.core.errors import ConfigError, UsageError
 from hoc_migrate.core.layers.config import CheckConfig
 from hoc_migrate.core.layers.config_validation import config_from_mapping
-from hoc_migrate.services.check import discover_source_roots, run_check
+from hoc_migrate.services.check import run_check
+from hoc_migrate.services.root_votes import discover_source_roots
 from tests.check.support import HOC, MemoryTree, check
 
 ENGINE = "# Layer: L5 — Domain Engines\n"

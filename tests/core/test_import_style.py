@@ -23,6 +23,7 @@ def test_pluggy_sorts_its_own_package_as_a_local_folder_and_formats_from_pre_com
     assert style.describe() == [
         "imports sorted as ruff's isort rules say (pyproject.toml [tool.ruff] selects I001)",
         "files formatted with ruff format (.pre-commit-config.yaml)",
+        "edited lines kept to 99 columns (flake8's max-line-length in tox.ini)",
     ]
     # Not first-party: the sorter keeps it in the section the project gave it.
     assert not style.is_first_party("pluggy")

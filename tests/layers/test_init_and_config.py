@@ -150,7 +150,7 @@ def test_config_show_gives_each_value_and_where_it_came_from(tmp_path: Path) -> 
     lines = shown.stdout.splitlines()
     assert 'preset = "none"  # hoc-migrate.toml' in lines
     assert 'banned_patterns = ["*_helpers.py"]  # hoc-migrate.toml' in lines
-    assert 'source_roots = ["."]  # found from the imports' in lines
+    assert 'source_roots = ["."]  # found: . (packages at the repository root: shop)' in lines
     assert "headers = false  # preset none" in lines
     assert "# import-linter contracts, read from pyproject.toml:" in lines
     assert "[tool.hoc-migrate.layer_folders]  # the layers contracts in pyproject.toml" in lines

@@ -9,7 +9,15 @@ from textwrap import dedent
 
 import pytest
 
-from tests.moves.support import apply, dry_run, export, project, pytest_passes, write_plan
+from tests.moves.support import (
+    apply,
+    dry_run,
+    export,
+    project,
+    pytest_passes,
+    run,
+    write_plan,
+)
 from tests.reliability.harness import cli
 
 pytestmark = pytest.mark.slow
@@ -345,3 +353,59 @@ def test_a_src_layout_module_named_by_its_repository_path_is_listed(tmp_path: Pa
     assert dry.code == 0, dry.stderr
     refs = [(r["path"], r["line"]) for r in json.loads(dry.stdout)["references_to_review"]]
     assert refs == [("tests/test_cli.py", 3), ("tox.ini", 2)]
+
+
+def test_scripts_and_shell_files_that_name_the_module_are_rewritten_or_listed(
+    tmp_path: Path,
+) -> None:
+    files = {
+        "pyproject.toml": '[project]\nname = "flatpkg"\nversion = "1"\n',
+        "flatpkg/__init__.py": "",
+        "flatpkg/core.py": "def area():\n    return 4\n",
+        # A Python script without a suffix: Python by its shebang, rewritten.
+        "scripts/noext": "#!/usr/bin/env python\nfrom flatpkg.core import area\n\nprint(area())\n",
+        # One that does not parse (Python 2): listed, not rewritten.
+        "scripts/legacy": "#!/usr/bin/python2\nprint 'x'\nimport flatpkg.core\n",
+        "scripts/serve": '#!/bin/bash\nexec python -m flatpkg.core "$@"\n',
+        "run.sh": "#!/bin/sh\npython -m flatpkg.core\n",
+        "run.bash": "python -m flatpkg.core\n",
+        "tools/run.ps1": "python -m flatpkg.core\n",
+        "tools/run.bat": "python -m flatpkg.core\n",
+        "Dockerfile": 'FROM python:3.12\nCMD ["python", "-m", "flatpkg.core"]\n',
+        "docker/Dockerfile.dev": "FROM python:3.12\nCMD python -m flatpkg.core\n",
+        "Procfile": "web: python -m flatpkg.core\n",
+        "ci.yml": "jobs:\n  run: python -m flatpkg.core\n",
+        "tox.ini": "[testenv]\ncommands = python -m flatpkg.core\n",
+        "notes.json": '{"module": "flatpkg.core"}\n',
+        "LICENSE": "flatpkg.core is not a shebang file\n",
+    }
+    repo = project(tmp_path / "repo", files)
+    plan = write_plan(
+        tmp_path, "name: c\nsteps:\n  - move: {from: flatpkg/core.py, to: flatpkg/geometry.py}\n"
+    )
+    dry = dry_run(plan, repo, "--no-check", "--format", "json")
+    assert dry.code == 0, dry.stderr
+    refs = [(r["path"], r["line"]) for r in json.loads(dry.stdout)["references_to_review"]]
+    assert sorted(refs) == [
+        ("Dockerfile", 2),
+        ("Procfile", 1),
+        ("ci.yml", 2),
+        ("docker/Dockerfile.dev", 2),
+        ("notes.json", 1),
+        ("run.bash", 1),
+        ("run.sh", 2),
+        ("scripts/legacy", 3),
+        ("scripts/serve", 2),
+        ("tools/run.bat", 1),
+        ("tools/run.ps1", 1),
+        ("tox.ini", 2),
+    ]
+    result = apply(plan, repo)
+    assert result.code == 0, result.stdout + result.stderr
+    tree = export(repo, "moved", tmp_path / "branch")
+    assert (tree / "scripts/noext").read_text().splitlines()[1] == (
+        "from flatpkg.geometry import area"
+    )
+    assert (tree / "scripts/legacy").read_text() == files["scripts/legacy"]
+    done = run(tree, "-c", "import runpy; runpy.run_path('scripts/noext')")
+    assert done.stdout == "4\n", done.stderr

@@ -130,10 +130,33 @@ def test_a_long_rewritten_import_is_wrapped_at_the_projects_line_length(tmp_path
         "name: s\nsteps:\n"
         "  - move: {from: shop/zeta.py, to: shop/warehouse/inventory/zeta_values.py}\n"
     )
-    tree, _ = moved(tmp_path, files, plan)
+    tree, summary = moved(tmp_path, files, plan)
     text = (tree / "shop/use.py").read_text()
     assert max(len(line) for line in text.splitlines()) <= 60
     assert text.startswith("from shop.warehouse.inventory.zeta_values import (  # both\n")
+    # It says what it kept to, although no sorter or formatter is configured.
+    assert "style: edited lines kept to 60 columns (flake8's max-line-length in setup.cfg)" in (
+        summary
+    )
+    assert "no import style configured" not in summary
+
+
+def test_a_setup_py_package_list_grown_past_the_line_length_is_wrapped(tmp_path: Path) -> None:
+    files = {
+        "pyproject.toml": '[tool.ruff]\nline-length = 50\n\n[tool.ruff.lint]\nselect = ["E"]\n',
+        "setup.py": 'from setuptools import setup\n\nsetup(\n    packages=["calc", "calc.ops"],\n)\n',
+        "calc/__init__.py": "",
+        "calc/ops/__init__.py": "",
+        "calc/ops/add.py": "def add(a, b):\n    return a + b\n",
+    }
+    assert ruff_findings(project(tmp_path / "base", files)) == []
+    plan = "name: s\nsteps:\n  - move: {from: calc/ops/add.py, to: calc/ops/basic/add.py}\n"
+    tree, _ = moved(tmp_path, files, plan)
+    assert (tree / "setup.py").read_text() == (
+        "from setuptools import setup\n\nsetup(\n    packages=[\n"
+        '        "calc",\n        "calc.ops",\n        "calc.ops.basic",\n    ],\n)\n'
+    )
+    assert ruff_findings(tree) == []  # no E501
 
 
 def test_a_long_rewritten_import_keeps_to_black_s_line_length_without_black(

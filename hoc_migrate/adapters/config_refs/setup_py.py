@@ -37,7 +37,7 @@ def rewrite_setup_py(source: str, renames: ConfigRenames) -> str:
     return "".join(lines)
 
 
-#: The line length a line written into setup.py keeps to (PEP 8's).
+#: The line length a line written into setup.py keeps to where the project sets none (PEP 8's).
 PEP8_LINE = 79
 
 
@@ -92,15 +92,28 @@ def add_packages(source: str, renames: ConfigRenames) -> str:
             )
         else:
             at = last.end_col_offset
-            first = value.elts[0]
             longer = line[:at] + "".join(f", {t}" for t in texts) + after
-            if len(longer.rstrip("\r\n")) > PEP8_LINE and first.lineno == last.lineno:
-                # Too long for PEP 8: the new ones on a continuation line, aligned.
-                align = " " * first.col_offset
-                longer = line[:at] + "".join(f",\n{align}{t}" for t in texts) + after
+            limit = renames.line_length or PEP8_LINE
+            if len(longer.rstrip("\r\n")) > limit and value.lineno == value.end_lineno:
+                # Too long for the project's linter: one name a line, with a trailing
+                # comma, as black lays out a list that does not fit.
+                longer = _exploded(line, value, texts)
             lines[last.end_lineno - 1] = longer
         return "".join(lines)
     return source
+
+
+def _exploded(line: str, value: ast.List | ast.Tuple, added: list[str]) -> str:
+    """`line` with its list `value` one element a line, `added` at the end, each with its
+    comma, indented one level more than the line; the bracket closes on a line of its own."""
+    assert value.end_col_offset is not None
+    indent = line[: len(line) - len(line.lstrip())]
+    inner = indent + "    "
+    elements = [line[e.col_offset : e.end_col_offset] for e in value.elts] + added
+    opening, closing = line[value.col_offset], line[value.end_col_offset - 1]
+    body = "".join(f"{inner}{e},\n" for e in elements)
+    head, tail = line[: value.col_offset], line[value.end_col_offset :]
+    return f"{head}{opening}\n{body}{indent}{closing}{tail}"
 
 
 def _one_a_line(elements: list[ast.expr]) -> bool:

@@ -21,12 +21,14 @@ class ConfigRenames:
     """What moved: dotted module names (old -> new) and file paths (old -> new), the
     packages a step created (they join an explicit `packages` list that holds their parent)
     and the names it left no package at (they leave such a list, whose build would fail on
-    a package folder that does not exist)."""
+    a package folder that does not exist). `line_length`: the project's, that a grown
+    list keeps to (None: not configured)."""
 
     modules: Mapping[str, str]
     files: Mapping[str, str]
     new_packages: tuple[str, ...] = ()
     gone_packages: tuple[str, ...] = ()
+    line_length: int | None = None
 
     def packages_to_drop(self, listed: Sequence[str]) -> list[str]:
         """The names of a `packages` list (after the renames) that are no package now."""

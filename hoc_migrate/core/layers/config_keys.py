@@ -68,7 +68,11 @@ KEYS: tuple[KeyDef, ...] = (
     KeyDef(
         "source_roots",
         "list of folders",
-        "found from the tree's absolute imports",
+        "found: from the packaging metadata (setuptools `package-dir` / `packages.find.where`, "
+        "hatch, flit, poetry, pdm, maturin; a project in a subfolder by its own), else from the "
+        "tree (a `src/` folder holding packages, namespace packages included; packages at the "
+        "root), else from where the absolute imports point, else the repository root; "
+        "`hoc-migrate config show`, `dry-run` and `plan explain` say which and why",
         "The folders on `sys.path` (relative to the configuration file): "
         "`backend/app/x.py` is module `app.x` with root `backend`.",
         'source_roots = ["backend"]',

@@ -80,10 +80,14 @@ def _plain(key: str, config: CheckConfig) -> Any:
 
 
 def effective_values(
-    config: CheckConfig, *, source_roots: Sequence[str] = (), generation: str | None = None
+    config: CheckConfig,
+    *,
+    source_roots: Sequence[str] = (),
+    roots_origin: str = "found from the tree",
+    generation: str | None = None,
 ) -> list[Effective]:
     """Every key with its effective value. `source_roots`/`generation`: what the tree gave
-    where the configuration leaves them to it."""
+    where the configuration leaves them to it (`roots_origin`: how the roots were found)."""
     out: list[Effective] = []
     origins = config.origins
     for key in KEYS:
@@ -94,7 +98,7 @@ def effective_values(
             continue
         origin = origins.get(key.name, "default")
         if key.name == "source_roots" and not config.source_roots and source_roots:
-            value, origin = [r or "." for r in source_roots], "found from the imports"
+            value, origin = [r or "." for r in source_roots], roots_origin
         if key.name == "hoc_generation" and config.hoc_generation == "auto" and generation:
             value, origin = generation, f"auto: chosen from the tree ({origin})"
         if key.name == "allowed_imports" and origin == "default":
