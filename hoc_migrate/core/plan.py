@@ -278,6 +278,18 @@ def _baseline_mode(value: object) -> str:
     return "auto"
 
 
+def made_by_earlier_step(steps: Sequence[Step], index: int, path: str) -> bool:
+    """Whether a step before step `index` (1-based) writes at or below `path`: a folder the
+    plan itself creates, which a second run finds gone once later steps emptied it."""
+    for earlier in steps[: index - 1]:
+        target = earlier.get("to")
+        if isinstance(target, str) and (
+            clean(target) == path or clean(target).startswith(path + "/")
+        ):
+            return True
+    return False
+
+
 def final_location(steps: Sequence[Step], after: int, path: str) -> str:
     """Where the moves after step `after` (1-based) take `path`."""
     current = path

@@ -21,7 +21,7 @@ from hoc_migrate.core.paths import (
     match_glob,
     path_problem,
 )
-from hoc_migrate.core.plan import Plan, Step, final_location
+from hoc_migrate.core.plan import Plan, Step, final_location, made_by_earlier_step
 from hoc_migrate.ports import TreeReader
 from hoc_migrate.services.plan_layers import (
     LayerView,
@@ -248,8 +248,11 @@ def _check_move(
     is_file, is_dir = files.is_file(src), not files.is_file(src) and bool(files.under(src))
     if not (is_file or is_dir):
         later = final_location(plan.steps, step.index, dst)
-        if files.exists(dst) or files.exists(later):
-            return  # already done (here or by the chain of later moves): the planner says so
+        done = files.exists(dst) or files.exists(later)
+        # Already done (here or by later moves), or a folder of the plan's own that later
+        # steps emptied: the planner says so.
+        if done or made_by_earlier_step(plan.steps, step.index, src):
+            return
         freed = files.moved_by.get(src)
         extra = f" (step {freed} moved it away)" if freed else ""
         report(step, f"'from' does not exist: {src}{extra}")

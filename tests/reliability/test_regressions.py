@@ -179,6 +179,25 @@ def test_folders_a_move_created_go_away_when_emptied_after_their_package_moved_o
     assert "removed src/app/z/__init__.py: hoc-migrate created it" in err
 
 
+def test_a_folder_the_plan_created_and_later_emptied_is_already_done_run_again(
+    tmp_path: Path,
+) -> None:
+    # Step 2 moves the folder step 1 created; step 3 takes its only file out again: run a
+    # second time, step 2 finds its 'from' gone, which is the plan's own doing.
+    repo = make_repo(tmp_path / "repo", dict(PACKAGE))
+    steps = (
+        "  - move: {from: src/app/a.py, to: src/app/new/a.py}\n"
+        "  - move: {from: src/app/new, to: src/app/newer}\n"
+        "  - move: {from: src/app/newer/a.py, to: src/app/lib/a.py}\n"
+    )
+    code, diff, err = dry_run(tmp_path, repo, steps)
+    assert code == 0, err
+    apply_and_commit(repo, diff)
+    code, diff, err = dry_run(tmp_path, repo, steps)
+    assert (code, diff) == (0, ""), err
+    assert "src/app/new was this plan's, later steps emptied it" in err
+
+
 def test_a_package_moved_to_a_new_folder_keeps_its_own_init(tmp_path: Path) -> None:
     repo = make_repo(tmp_path / "repo", dict(PACKAGE))
     code, diff, err = dry_run(

@@ -14,7 +14,7 @@ from hoc_migrate.core.paths import (
     is_package_init,
     parent,
 )
-from hoc_migrate.core.plan import Step, final_location
+from hoc_migrate.core.plan import Step, final_location, made_by_earlier_step
 from hoc_migrate.services.step_context import PlanContext, StepOutcome
 from hoc_migrate.services.steps.doctest_shims import (
     CONFTEST,
@@ -65,6 +65,13 @@ def run_move(step: Step, ctx: PlanContext) -> StepOutcome:
         if later != dst and tree.exists(later):  # a chain a -> b -> c, run again
             return StepOutcome(
                 step, status="already done", notes=[f"later steps moved {dst} on to {later}"]
+            )
+        if made_by_earlier_step(ctx.plan.steps, step.index, src):
+            # A folder an earlier step created, emptied by later steps: a run again.
+            return StepOutcome(
+                step,
+                status="already done",
+                notes=[f"{src} was this plan's, later steps emptied it"],
             )
         raise _fail(ctx, step, f"'from' does not exist: {src}")
     if tree.is_file(dst) or tree.is_dir(dst):
