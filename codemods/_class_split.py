@@ -19,7 +19,6 @@ import libcst as cst
 
 from codemods._driver_class import build_driver_class
 from codemods._errors import CodemodRefusal
-from codemods._extract_method import MethodPlan
 from codemods._init_wiring import (
     DRIVER_ATTRIBUTE,
     init_assignments,
@@ -27,6 +26,7 @@ from codemods._init_wiring import (
     with_new_init,
 )
 from codemods._layout import DEFAULT_LINE_LENGTH, INDENT, bracketed
+from codemods._method_parts import MethodPlan
 from codemods._module_graph import dotted, is_docstring
 from codemods._part_code import dedent, rewrite_engine_method
 from codemods._self_use import decorator_name, method_attributes, param_names, self_name

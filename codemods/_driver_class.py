@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 import libcst as cst
 
 from codemods._driver_names import operation_name
-from codemods._extract_method import MethodPlan
 from codemods._init_wiring import assigned_from_params, state_parameter
 from codemods._layout import INDENT, bracketed
+from codemods._method_parts import MethodPlan
 from codemods._module_graph import code_of, statement_leading_blank
 from codemods._part_code import driver_method, rename_self_calls
 

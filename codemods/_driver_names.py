@@ -26,6 +26,8 @@ _SESSION_VERBS = {
     "refresh": "refresh",
 }
 _UNIT_OF_WORK = ("flush", "commit", "rollback")
+#: Calls that wrap the model or column they name (`distinct(Model.x)`, `aliased(Model)`).
+_WRAPPERS = ("aliased", "distinct", "cast", "type_coerce")
 _SQL_VERB = re.compile(r"^\s*(select|insert|update|delete|with)\b", re.IGNORECASE)
 _SQL_TABLE = re.compile(
     r"\b(?:from|into|update)\s+[\"`]?(?P<table>[A-Za-z_][A-Za-z0-9_.]*)", re.IGNORECASE
@@ -80,13 +82,20 @@ def _target(node: cst.BaseExpression | None, assigned: dict[str, cst.BaseExpress
     seen: set[str] = set()
     while node is not None:
         if isinstance(node, cst.Call):
-            if dotted(node.func).rsplit(".", 1)[-1] == "table" and node.args:
+            name = dotted(node.func)
+            last = name.rsplit(".", 1)[-1]
+            if last == "table" and node.args:
                 return _string(node.args[0].value)
-            if dotted(node.func).rsplit(".", 1)[-1] in ("aliased", "func.count"):
+            if name.startswith("func.") or last in _WRAPPERS:
+                # `func.sum(Model.x)`, `aliased(Model)`: the model is inside.
                 node = node.args[0].value if node.args else None
                 continue
-            name = dotted(node.func)
-            return name.rsplit(".", 1)[-1] if name and name[0].isupper() else None
+            if last[:1].isupper():
+                return last  # `Model(...)`, `models.Model(...)`
+            if isinstance(node.func, cst.Attribute):
+                node = node.func.value  # `Model.amount.label("x")`: the receiver
+                continue
+            return None
         if isinstance(node, cst.Attribute):
             root: cst.BaseExpression = node
             while isinstance(root, cst.Attribute):

@@ -13,12 +13,14 @@ decision on the rows a query is still streaming) is refused, naming the method a
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Set as AbstractSet
 
 import libcst as cst
 
 from codemods._db_usage import DbEvidence, is_db_module
 from codemods._errors import CodemodRefusal
+from codemods._hoist import hoist, hoist_notes, hoisted_ids
+from codemods._method_parts import MethodPlan, Part
 from codemods._module_graph import is_docstring
 from codemods._part_checks import PartChecker
 from codemods._self_use import param_names, self_name
@@ -64,40 +66,6 @@ _LIVE_RESULTS = frozenset(
 )
 
 
-@dataclass
-class Part:
-    """One run of database statements of a method, to become one driver method."""
-
-    statements: list[cst.BaseStatement]
-    block: int  # id() of the sequence holding them (an IndentedBlock)
-    line: int
-    end_line: int
-    reasons: list[str]
-    depth: int = 0  # blocks between the method body and the part
-    tail: bool = False  # ends the method: the engine returns what the driver returns
-    returns: bool = False  # a tail part with `return` statements
-    is_async: bool = False
-    inputs: list[str] = field(default_factory=list)
-    outputs: list[str] = field(default_factory=list)
-    arguments: list[str] = field(default_factory=list)  # `self.x` read: passed by value
-    state: list[str] = field(default_factory=list)  # `self.session`: held by the driver
-    calls: list[str] = field(default_factory=list)  # other database methods it calls
-    imports: list[cst.SimpleStatementLine] = field(default_factory=list)  # local imports
-    name: str = ""
-
-
-@dataclass
-class MethodPlan:
-    """How one database method of a class splits: moved whole, or its parts extracted."""
-
-    method: str
-    node: cst.FunctionDef
-    whole: bool
-    parts: list[Part]
-    notes: list[str]  # what moves and what stays, with the line and why
-    dropped: set[int] = field(default_factory=set)  # id() of local imports leaving the engine
-
-
 def plan_method(
     klass: str,
     node: cst.FunctionDef,
@@ -105,10 +73,12 @@ def plan_method(
     *,
     moved_whole: set[str],
     methods: set[str],
+    constants: AbstractSet[str] = frozenset(),
 ) -> MethodPlan:
-    """The split of `klass.<node>`; `moved_whole`: its class's methods moving as they are."""
+    """The split of `klass.<node>`; `moved_whole`: its class's methods moving as they are;
+    `constants`: module constants the engine keeps (its parts are passed their values)."""
     name = f"{klass}.{node.name.value}"
-    analysis = _Analysis(name, node, evidence, moved_whole, methods)
+    analysis = _Analysis(name, node, evidence, moved_whole, methods, set(constants))
     return analysis.plan()
 
 
@@ -120,8 +90,10 @@ class _Analysis:
         evidence: DbEvidence,
         moved_whole: set[str],
         methods: set[str],
+        constants: set[str],
     ) -> None:
         self.name = name
+        self.constants = constants
         self.node = node
         self.evidence = evidence
         self.moved_whole = moved_whole
@@ -160,6 +132,7 @@ class _Analysis:
         self._attach_imports(imports)
         top = id(body)
         for part in self.parts:
+            self._hoist(part)
             self._data_flow(part, top)
         return MethodPlan(self.name, self.node, False, self.parts, self.notes, self.dropped)
 
@@ -297,8 +270,28 @@ class _Analysis:
                 self.dropped.add(id(statement))
 
     # --- what each part reads and returns --------------------------------------------
+    def _hoist(self, part: Part) -> None:
+        scope = self.evidence.scopes[self.node.params]
+        assert scope is not None
+        inside = {id(n) for s in part.statements for n in walk_nodes(s)}
+        assigned = {a.name for a in scope.assignments if id(getattr(a, "node", None)) in inside}
+
+        def is_input(name: cst.Name) -> bool:
+            """A local value the part reads, set before it."""
+            return (
+                self.evidence.scopes.get(name) is scope
+                and name.value not in assigned
+                and name.value not in self.live
+                and name.value != self.self_name
+            )
+
+        taken = set(param_names(self.node))
+        part.hoisted = hoist(part.statements, self.constants, self.evidence, is_input, taken)
+        self.notes += hoist_notes(part.hoisted)
+
     def _data_flow(self, part: Part, top: int) -> None:
         inside = {id(n) for s in part.statements for n in walk_nodes(s)}
+        inside -= hoisted_ids(part.hoisted)
         scope = self.evidence.scopes[self.node.params]
         assert scope is not None
         params = set(param_names(self.node))

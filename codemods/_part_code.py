@@ -1,7 +1,7 @@
 """The code of an extracted database part: its driver method, and the engine's call of it.
 
-The driver method takes the part's inputs (annotated as the method's parameters were) and
-the engine attributes it reads by value, runs the part's statements and returns what the
+The driver method takes the part's inputs (annotated as the method's parameters were), the
+engine data the engine computes for it (`_hoist`) and the engine attributes it reads by value, runs the part's statements and returns what the
 engine reads afterwards. The engine method keeps its other statements; the part's place
 holds `x = await self._driver.fetch_x(...)`.
 """
@@ -12,9 +12,11 @@ from collections.abc import Mapping, Sequence
 
 import libcst as cst
 
-from codemods._extract_method import MethodPlan, Part
+from codemods._hoist import without_hoisted
 from codemods._layout import INDENT, bracketed
+from codemods._method_parts import MethodPlan, Part
 from codemods._module_graph import code_of
+from codemods._relayout import relayout
 from codemods._self_use import self_name
 
 DRIVER_ATTRIBUTE = "_driver"
@@ -43,7 +45,9 @@ def driver_method(
     for name in part.inputs:
         annotation = annotations.get(name)
         params.append(f"{name}: {annotation}" if annotation else name)
-    taken = list(part.inputs)
+    hoisted = [h.parameter for h in part.hoisted_parameters]
+    params += hoisted
+    taken = [*part.inputs, *hoisted]
     passed: dict[str, str] = {}
     for attribute in part.arguments:
         parameter = argument_name(attribute, taken)
@@ -63,18 +67,26 @@ def driver_method(
     parsed = cst.parse_statement(dedent(header) + "\n    pass\n")
     assert isinstance(parsed, cst.FunctionDef)
     transformer = _SelfToDriver(self_name(node), passed, renames)
-    statements = [s.visit(transformer) for s in (*part.imports, *part.statements)]
-    statements[0] = _without_leading_blank(statements[0])  # type: ignore[arg-type]
+    statements: list[cst.BaseStatement] = []
+    for original in (*part.imports, *part.statements):
+        statement = without_hoisted(original, part.hoisted).visit(transformer)
+        assert isinstance(statement, cst.BaseStatement)
+        statements.append(relayout(statement, INDENT * 2, line_length))
+    statements[0] = _without_leading_blank(statements[0])
     if part.outputs:
         statements.append(cst.parse_statement(f"return {', '.join(part.outputs)}\n"))
-    body = cst.IndentedBlock(body=statements)  # type: ignore[arg-type]
+    body = cst.IndentedBlock(body=statements)
     return parsed.with_changes(body=body)
 
 
 def engine_call(part: Part, self_name: str, depth: int, line_length: int) -> cst.BaseStatement:
     """The statement that replaces the part in the engine method."""
     indent = INDENT * (2 + depth)
-    arguments = [*part.inputs, *(f"{self_name}.{a}" for a in part.arguments)]
+    arguments = [
+        *part.inputs,
+        *(h.code for h in part.hoisted_parameters),
+        *(f"{self_name}.{a}" for a in part.arguments),
+    ]
     call = f"{self_name}.{DRIVER_ATTRIBUTE}.{part.name}("
     awaited = "await " if part.is_async else ""
     if part.tail and part.returns:

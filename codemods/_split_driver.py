@@ -24,7 +24,7 @@ from codemods._module_graph import (
 
 def driver_role(engine_module: str, driver: cst.Module, line_length: int) -> str:
     """`Database operations of <engine>: insert_x, fetch_y, ...`: what the driver holds."""
-    held: list[str] = []
+    held: list[str] = []  # each once: a shared operation is in the base class only
     for statement in driver.body:
         if isinstance(statement, cst.FunctionDef) and not statement.name.value.startswith("_"):
             held.append(statement.name.value)
@@ -34,6 +34,7 @@ def driver_role(engine_module: str, driver: cst.Module, line_length: int) -> str
                 for item in statement.body.body
                 if isinstance(item, cst.FunctionDef) and not item.name.value.startswith("_")
             ]
+    held = list(dict.fromkeys(held))
     stem = engine_module.rsplit(".", 1)[-1]
     role = f"Database operations of {stem}"
     for count in range(len(held), 0, -1):
@@ -52,7 +53,10 @@ def build_driver(
     driver: cst.Module,
     driver_module: str,
     module: str,
+    base: cst.ClassDef | None = None,
 ) -> cst.Module:
+    """`driver` with what moves appended; `base`: the operations the driver classes share,
+    written before the first of them."""
     driver_package = package_of(driver_module)
     driver_graph = ModuleGraph.build(driver, driver_package)
     for bindings in driver_graph.bindings.values():
@@ -76,6 +80,8 @@ def build_driver(
     new_names = [n for i in sorted(plan.moving) for n in graph.defined_names(i)] + [
         s.driver_name for s in splits.values()
     ]
+    if base is not None:
+        new_names.append(base.name.value)
     clashes = [name for name in new_names if name in driver_graph.bindings]
     if clashes:
         raise CodemodRefusal(f"{driver_module} already defines {', '.join(clashes)}")
@@ -87,6 +93,9 @@ def build_driver(
     driver = add_imports(driver, specs, driver_package)
     statements: list[Statement] = []
     for index in sorted(plan.moving | duplicates | set(splits)):
+        if index in splits and base is not None:
+            statements.append(base)
+            base = None
         node = splits[index].driver if index in splits else tree.body[index]
         statements.append(rebase_relative_imports(node, graph.package, driver_package))
     return append_statements(driver, statements)

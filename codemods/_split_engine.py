@@ -12,7 +12,7 @@ from libcst.metadata import MetadataWrapper, PositionProvider, ScopeProvider
 from codemods._class_split import ClassSplit
 from codemods._db_usage import Classification, classify_module, is_db_module
 from codemods._errors import CodemodRefusal
-from codemods._header import HeaderSpec, read_header, set_header
+from codemods._header import HeaderSpec, read_header, set_header, without_split_notes
 from codemods._module_graph import (
     ImportSpec,
     ModuleGraph,
@@ -189,7 +189,7 @@ def header_for_engine(
 ) -> str:
     if partial:
         return set_header(text, hybrid=True, hybrid_note=hybrid_note)
-    return (header or HeaderSpec("L5")).apply(text)
+    return without_split_notes((header or HeaderSpec("L5")).apply(text))
 
 
 #: "... with embedded DB persistence", "..., their persistence and ...": the part of a

@@ -10,9 +10,11 @@ from typing import Literal
 import libcst as cst
 
 from codemods._class_split import class_body
-from codemods._db_usage import Classification, DbEvidence
+from codemods._db_usage import Classification, DbEvidence, module_db_names
 from codemods._errors import CodemodRefusal
-from codemods._extract_method import MethodPlan, plan_method
+from codemods._extract_method import plan_method
+from codemods._hoist import hoisted_ids
+from codemods._method_parts import MethodPlan
 from codemods._module_graph import ModuleGraph, code_of, package_of
 
 Auto = Literal["auto"]
@@ -33,10 +35,12 @@ class Selection:
         for plans in self.plans.values():
             for plan in plans:
                 nodes: list[cst.CSTNode] = [plan.node] if plan.whole else []
+                kept: set[int] = set()
                 for part in plan.parts:
                     nodes += [*part.statements, *part.imports]
+                    kept |= hoisted_ids(part.hoisted)
                 for node in nodes:
-                    found |= {id(inner) for inner in walk(node)}
+                    found |= {id(inner) for inner in walk(node)} - kept
         return found
 
 
@@ -49,15 +53,68 @@ def select(
     driver_tree: cst.Module | None,
 ) -> Selection:
     selection = _names(graph, classification, names, partial, driver_module, driver_tree)
-    evidence = DbEvidence(graph.module) if selection.methods else None
-    for index, methods in sorted(selection.methods.items()):
-        klass = graph.module.body[index]
-        assert isinstance(klass, cst.ClassDef) and evidence is not None
-        selection.plans[index] = plan_class(klass, methods, evidence)
+    if not selection.methods:
+        return selection
+    evidence = DbEvidence(graph.module)
+    _plan_classes(graph, selection, evidence, set())
+    # Module constants the logic that stays uses stay in the engine: planned again, the
+    # database parts reading them are passed their values (`_hoist`).
+    kept = _staying_constants(graph, selection)
+    if kept:
+        _plan_classes(graph, selection, evidence, kept)
     return selection
 
 
-def plan_class(klass: cst.ClassDef, methods: list[str], evidence: DbEvidence) -> list[MethodPlan]:
+def _plan_classes(
+    graph: ModuleGraph, selection: Selection, evidence: DbEvidence, constants: set[str]
+) -> None:
+    for index, methods in sorted(selection.methods.items()):
+        klass = graph.module.body[index]
+        assert isinstance(klass, cst.ClassDef)
+        selection.plans[index] = plan_class(klass, methods, evidence, constants)
+
+
+def _staying_constants(graph: ModuleGraph, selection: Selection) -> set[str]:
+    """Module constants (not database names) read by code that stays in the engine: its
+    functions and classes, and the constants it keeps."""
+    moved = selection.moved_nodes(graph, selection.whole)
+    db_names = set(module_db_names(graph.module))
+
+    def reads(index: int) -> set[str]:
+        found: set[str] = set()
+        for node in walk(graph.module.body[index]):
+            if id(node) not in moved:
+                found |= graph.node_globals.get(id(node), set())
+        return found - db_names
+
+    constants: dict[str, int] = {}
+    for name, bindings in graph.bindings.items():
+        indexes = {b.index for b in bindings if b.kind == "definition"}
+        if len(indexes) == 1 and name not in db_names:
+            index = next(iter(indexes))
+            if not isinstance(graph.module.body[index], cst.FunctionDef | cst.ClassDef):
+                constants[name] = index
+    readers = [
+        i
+        for i, statement in enumerate(graph.module.body)
+        if i not in selection.whole and isinstance(statement, cst.FunctionDef | cst.ClassDef)
+    ]
+    kept: set[str] = set()
+    queue = [name for index in readers for name in reads(index)]
+    while queue:
+        name = queue.pop()
+        if name in constants and name not in kept:
+            kept.add(name)
+            queue += reads(constants[name])
+    return kept
+
+
+def plan_class(
+    klass: cst.ClassDef,
+    methods: list[str],
+    evidence: DbEvidence,
+    constants: set[str],
+) -> list[MethodPlan]:
     """The plans of `methods`; a method whose parts call another database method of the
     class need it to move whole (a fixed point: planning only ever drops methods)."""
     defs = {
@@ -66,7 +123,14 @@ def plan_class(klass: cst.ClassDef, methods: list[str], evidence: DbEvidence) ->
     whole = set(methods)
     while True:
         plans = [
-            plan_method(klass.name.value, defs[m], evidence, moved_whole=whole, methods=set(defs))
+            plan_method(
+                klass.name.value,
+                defs[m],
+                evidence,
+                moved_whole=whole,
+                methods=set(defs),
+                constants=constants,
+            )
             for m in methods
         ]
         now = {m for m, plan in zip(methods, plans, strict=True) if plan.whole}

@@ -20,8 +20,10 @@ from libcst.codemod import CodemodCommand, CodemodContext
 
 from codemods._class_split import ClassSplit, split_class
 from codemods._db_usage import Classification, classify, classify_module
+from codemods._driver_base import base_name, share_operations
 from codemods._errors import CodemodRefusal
 from codemods._header import HeaderSpec, read_header, set_header
+from codemods._import_order import sort_imports
 from codemods._layout import DEFAULT_LINE_LENGTH
 from codemods._module_graph import (
     ModuleGraph,
@@ -43,6 +45,7 @@ class SplitResult:
     engine_source: str
     driver_source: str
     moved: list[str] = field(default_factory=list)  # "func", "Class", "Class.method"
+    split_methods: list[str] = field(default_factory=list)  # of `moved`: kept, parts extracted
     carried: list[str] = field(default_factory=list)  # helpers/constants that went along
     duplicated: list[str] = field(default_factory=list)  # copied (e.g. `logger`)
     driver_classes: dict[str, str] = field(default_factory=dict)  # engine class -> driver
@@ -70,6 +73,7 @@ def split(
     driver_header: HeaderSpec | None = None,
     hybrid_note: str | None = None,
     line_length: int = DEFAULT_LINE_LENGTH,
+    first_party: Sequence[str] = (),
 ) -> SplitResult:
     """Split `source` (module `module`) into an engine and the driver `driver_module`.
 
@@ -83,7 +87,8 @@ def split(
     engine ends with an L5 header (`engine_header`, its Role without the database note),
     no runtime SQLAlchemy import and no database code, or the step is refused. When
     nothing is left to move, both texts come back unchanged. Generated code is laid out
-    for `line_length`.
+    for `line_length`; the imports of both go in their sorted sections (`first_party`: the
+    project's packages besides the modules' own) unless a module was not sorted before.
     """
     tree = cst.parse_module(source)
     driver_tree = cst.parse_module(driver_source) if driver_source is not None else None
@@ -104,6 +109,9 @@ def split(
         return unchanged
 
     splits = _split_classes(graph, selection, module, line_length)
+    shared, shared_notes = share_operations(
+        [splits[i] for i in sorted(splits)], base_name(driver_module)
+    )
     extra_uses, staying_uses = _class_uses(graph, selection, splits)
     plan = plan_move(
         graph,
@@ -131,11 +139,11 @@ def split(
     )
     spec = engine_spec(source, engine_header, partial)
     engine_text = header_for_engine(engine.code, partial, spec, hybrid_note)
-    operations = [o for split in splits.values() for o in split.operations]
+    operations = [o for split in splits.values() for o in split.operations] + shared_notes
     if driver_tree is None:
         header = driver_header or HeaderSpec("L6", audience=read_header(source).get("AUDIENCE"))
         driver_tree = cst.parse_module(header.apply("").replace("\n", tree.default_newline))
-    driver = build_driver(tree, graph, plan, splits, driver_tree, driver_module, module)
+    driver = build_driver(tree, graph, plan, splits, driver_tree, driver_module, module, shared)
     driver_text = driver.code
     if "Role" not in read_header(driver_text) and (driver_header is None or not driver_header.role):
         driver_text = set_header(driver_text, role=driver_role(engine_module, driver, line_length))
@@ -144,12 +152,20 @@ def split(
             cst.parse_module(engine_text), package, package_of(engine_module)
         )
         engine_text = rebased.code
+    owned = [*first_party, *(m.split(".")[0] for m in (module, driver_module, engine_module))]
+    engine_text = sort_imports(
+        engine_text, before=source, first_party=owned, line_length=line_length
+    )
+    driver_text = sort_imports(
+        driver_text, before=driver_source, first_party=owned, line_length=line_length
+    )
 
     moved = [name for index in sorted(selection.whole) for name in graph.defined_names(index)] + [
         f"{graph.defined_names(i)[0]}.{m}"
         for i, ms in sorted(selection.methods.items())
         for m in ms
     ]
+    split_methods = [p.method for plans in selection.plans.values() for p in plans if not p.whole]
     notes = [
         f"{plan_.method}: {note}"
         for plans in selection.plans.values()
@@ -160,6 +176,7 @@ def split(
         engine_text,
         driver_text,
         moved=moved,
+        split_methods=split_methods,
         carried=_names(graph, plan.carried),
         duplicated=_names(graph, plan.duplicated),
         driver_classes={

@@ -95,6 +95,7 @@ class Split:
     moved: tuple[str, ...] = ()
     already: tuple[str, ...] = ()
     explanation: tuple[str, ...] = field(default_factory=tuple)
+    split: tuple[str, ...] = ()  # of `moved`: methods that stay, their database statements go
 
 
 @dataclass(frozen=True)
@@ -310,6 +311,7 @@ class SourceCodemods(Protocol):
         audience: str | None,
         note: str | None,
         line_length: int = 88,
+        first_party: Sequence[str] = (),
     ) -> Split: ...
 
     def classify(self, source: bytes, *, path: str) -> list[str]:

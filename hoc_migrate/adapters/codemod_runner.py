@@ -283,6 +283,7 @@ class LibcstCodemods:
         audience: str | None,
         note: str | None,
         line_length: int = 88,
+        first_party: Sequence[str] = (),
     ) -> Split:
         with reported(path, source):
             text, encoding = decode_source(source)
@@ -305,11 +306,13 @@ class LibcstCodemods:
                 ),
                 hybrid_note=note,
                 line_length=line_length,
+                first_party=first_party,
             )
             return Split(
                 engine=encode_source(result.engine_source, encoding),
                 driver=encode_source(result.driver_source, driver_encoding, driver_module),
                 moved=tuple(result.moved),
+                split=tuple(result.split_methods),
                 already=tuple(result.already_split),
                 explanation=(
                     *(_explain(c) for c in result.classification),

@@ -69,6 +69,7 @@ BRIDGES_PARTIAL = '''\
 """M25 integration bridges."""
 
 import logging
+
 from app.hoc.cus.integrations.drivers.bridges_driver import record_policy_activation
 
 logger = logging.getLogger(__name__)
@@ -97,7 +98,6 @@ BRIDGES_DRIVER = '''\
 # Role: Policy activation persistence
 
 import logging
-
 
 logger = logging.getLogger(__name__)
 
@@ -317,8 +317,9 @@ def plan(session: Session, n: int) -> int:
         == """\
 # Layer: L5 — Domain Engines
 
-from app.x.mixed_driver import save
 from typing import TYPE_CHECKING
+
+from app.x.mixed_driver import save
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session

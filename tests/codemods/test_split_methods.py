@@ -65,8 +65,9 @@ ENGINE = '''\
 
 from __future__ import annotations
 
-from app.ops.drivers.anomaly_driver import DetectorDriver
 from typing import TYPE_CHECKING
+
+from app.ops.drivers.anomaly_driver import DetectorDriver
 
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession
@@ -111,6 +112,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
+
 from app.models import Anomaly, Baseline
 
 
@@ -336,8 +338,11 @@ def describe(session: AsyncSession) -> str:
     assert engine.lower().count("# note:") == 1
     assert read_header(engine)["NOTE"] == "describe still takes a session"
     # `json` went with save_event, the only code using it; the blank line after
-    # `from __future__` stays.
-    assert "\nfrom __future__ import annotations\n\nfrom app.x.events_driver import" in engine
+    # `from __future__` stays, the imports back are in their sorted section.
+    assert (
+        "\nfrom __future__ import annotations\n\nfrom typing import TYPE_CHECKING\n\n"
+        "from app.x.events_driver import count_events as count_events\n"
+    ) in engine
     assert "import json" not in engine
 
 

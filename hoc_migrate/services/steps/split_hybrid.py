@@ -9,6 +9,7 @@ from hoc_migrate.core.changes import Overlay
 from hoc_migrate.core.errors import PlanError, Problem
 from hoc_migrate.core.paths import ancestors, clean, parent
 from hoc_migrate.core.plan import Step
+from hoc_migrate.core.style import detect_style
 from hoc_migrate.services.step_context import PlanContext, StepOutcome
 from hoc_migrate.services.steps.move import moved_on
 from hoc_migrate.services.steps.packages import create_packages
@@ -37,6 +38,13 @@ def formatter_line_length(tree: Overlay) -> int:
         if isinstance(value, int) and value > 0:
             return value
     return DEFAULT_LINE_LENGTH
+
+
+def _first_party(tree: Overlay) -> tuple[str, ...]:
+    """The packages the project's sorter calls first-party (ruff's `known-first-party`)."""
+    return detect_style(
+        lambda name: tree.read_bytes(name) if tree.is_file(name) else None
+    ).first_party
 
 
 def run_split_hybrid(step: Step, ctx: PlanContext) -> StepOutcome:
@@ -85,6 +93,7 @@ def _split(
         audience=ctx.topology.audience(path),
         note=step.get("note"),
         line_length=formatter_line_length(tree),
+        first_party=_first_party(tree),
     )
     outcome.explanation.extend(result.explanation)
     if result.already:
@@ -94,7 +103,14 @@ def _split(
         if again:
             outcome.notes.append(f"split before: {engine} and {driver} exist")
         return outcome
-    outcome.notes.append(f"moved to {driver_module}: {', '.join(result.moved)}")
+    whole = [name for name in result.moved if name not in result.split]
+    if whole:
+        outcome.notes.append(f"moved to {driver_module}: {', '.join(whole)}")
+    if result.split:
+        # These stay in the engine with their decisions: only their statements move.
+        outcome.notes.append(
+            f"split: its database statements go to {driver_module}: {', '.join(result.split)}"
+        )
     if engine != path:
         tree.move(path, engine)
         outcome.renames.append((path, engine))
