@@ -48,6 +48,7 @@ class ClassSplit:
     state: list[str]  # engine attributes handed to the driver
     annotations: list[cst.CSTNode] = field(default_factory=list)  # copied into the driver
     operations: list[str] = field(default_factory=list)  # what became which driver method
+    signature_annotations: list[cst.CSTNode] = field(default_factory=list)  # of the parts
 
 
 def split_class(
@@ -55,8 +56,10 @@ def split_class(
     plans: Sequence[MethodPlan],
     driver_name: str,
     line_length: int = DEFAULT_LINE_LENGTH,
+    protocol: str | None = None,
 ) -> ClassSplit:
-    """Split `klass` by `plans` (one per database method) into engine and `driver_name`."""
+    """Split `klass` by `plans` (one per database method) into engine and `driver_name`;
+    `protocol`: the type the engine gives its driver (default: the driver class)."""
     name = klass.name.value
     check_class(klass)
     body = list(class_body(klass))
@@ -99,13 +102,22 @@ def split_class(
                 item = rewrite_engine_method(method_plan, line_length)
             item = item.visit(_RouteToDriver(self_name(item), private))  # type: ignore[assignment]
             if item.name.value == "__init__":
-                item = wire_init(name, item, driver_name, state, whole, init_attrs, line_length)
+                item = wire_init(
+                    name, item, driver_name, state, whole, init_attrs, line_length, protocol
+                )
         engine_body.append(item)
     if init is None:
-        engine_body = with_new_init(klass, engine_body, driver_name, state, line_length)
+        engine_body = with_new_init(klass, engine_body, driver_name, state, line_length, protocol)
     engine = klass.with_changes(body=klass.body.with_changes(body=engine_body))
     return ClassSplit(
-        engine, driver.node, driver_name, delegated, state, driver.annotations, driver.operations
+        engine,
+        driver.node,
+        driver_name,
+        delegated,
+        state,
+        driver.annotations,
+        driver.operations,
+        signature_annotations=driver.signature_annotations,
     )
 
 

@@ -16,7 +16,7 @@ import libcst as cst
 from codemods._driver_names import operation_name
 from codemods._init_wiring import assigned_from_params, state_parameter
 from codemods._layout import INDENT, bracketed
-from codemods._method_parts import MethodPlan
+from codemods._method_parts import MethodPlan, Part
 from codemods._module_graph import code_of, statement_leading_blank
 from codemods._part_code import driver_method, rename_self_calls
 
@@ -27,6 +27,8 @@ class DriverClass:
     renames: dict[str, str]  # engine method moving whole -> its driver method
     annotations: list[cst.CSTNode] = field(default_factory=list)  # copied from the engine
     operations: list[str] = field(default_factory=list)  # "Class.method -> driver method"
+    # Copied into the parts' signatures: their imported names go to the driver too.
+    signature_annotations: list[cst.CSTNode] = field(default_factory=list)
 
 
 class _Names:
@@ -68,6 +70,7 @@ def build_driver_class(
     members: list[cst.BaseStatement] = []
     operations: list[str] = []
     attribute_annotations = _attribute_annotations(init)
+    copied: list[cst.CSTNode] = []  # annotations the parts' signatures take from the engine
     for plan in plans:
         if plan.whole:
             name = renames[_short(plan)]
@@ -79,6 +82,7 @@ def build_driver_class(
         for part in plan.parts:
             part.name = operation_name(part.statements, _short(plan))
             candidate = driver_method(plan, part, renames, attribute_annotations, line_length)
+            copied += _part_annotations(plan, part, init)
             name, new = names.claim(part.name, _short(plan), candidate)
             part.name = name
             operations.append(f"{plan.method} lines {part.line}-{part.end_line} -> {name}")
@@ -96,7 +100,32 @@ def build_driver_class(
         body=cst.IndentedBlock(body=[docstring, *members]),
         leading_lines=[],
     )
-    return DriverClass(driver, renames, annotations, operations)
+    return DriverClass(driver, renames, annotations, operations, signature_annotations=copied)
+
+
+def _part_annotations(
+    plan: MethodPlan, part: Part, init: cst.FunctionDef | None
+) -> list[cst.CSTNode]:
+    """The engine's annotations a part's driver method is written with (their names must be
+    imported by the driver too): of the inputs, the attributes passed, a tail's return."""
+    params = {p.name.value: p for p in _all_params(plan.node)}
+    found = [params[n].annotation for n in part.inputs if n in params]
+    if part.tail and part.returns and plan.node.returns is not None:
+        found.append(plan.node.returns)
+    if init is not None:
+        init_params = {p.name.value: p for p in _all_params(init)}
+        sources = assigned_from_params(init)
+        found += [
+            init_params[sources[a]].annotation
+            for a in part.arguments
+            if sources.get(a) in init_params
+        ]
+    return [a for a in found if a is not None]
+
+
+def _all_params(node: cst.FunctionDef) -> list[cst.Param]:
+    params = node.params
+    return [*params.posonly_params, *params.params, *params.kwonly_params]
 
 
 def _short(plan: MethodPlan) -> str:

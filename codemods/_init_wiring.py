@@ -1,6 +1,6 @@
 """The engine class's constructor after a split: it receives its driver, or builds one.
 
-`driver: <Name>Driver | None = None` joins the parameters the way the formatter lays them
+`driver: <Name>Driver | None = None` (its protocol, with `protocol: true`) joins the parameters the way the formatter lays them
 out (one line when it fits, one parameter per line with a trailing comma when the list
 already was or must be), and `self._driver = driver or <Name>Driver(session=self.session)`
 comes before the first statement that reaches the database.
@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 import libcst as cst
 
 from codemods._errors import CodemodRefusal
-from codemods._layout import INDENT, bracketed
+from codemods._layout import DEFAULT_LINE_LENGTH, INDENT, bracketed
 from codemods._module_graph import code_of, dotted, statement_leading_blank
 from codemods._self_use import self_attributes, self_name
 
@@ -39,14 +39,27 @@ def state_parameter(attribute: str, taken: set[str]) -> str:
     return name
 
 
-def driver_construction(self_name: str, driver_name: str, state: Sequence[str]) -> str:
+def driver_construction(
+    self_name: str,
+    driver_name: str,
+    state: Sequence[str],
+    protocol: str | None = None,
+    line_length: int = DEFAULT_LINE_LENGTH,
+) -> str:
+    """`self._driver = driver or <Name>Driver(...)`, laid out for a method body (the lines
+    after the first indented relative to it); annotated with the driver's `protocol` when
+    there is one (the engine depends on it, the driver class is only the default)."""
     taken: set[str] = set()
     arguments = []
     for attribute in state:
         parameter = state_parameter(attribute, taken)
         taken.add(parameter)
         arguments.append(f"{parameter}={self_name}.{attribute}")
-    return f"{self_name}.{DRIVER_ATTRIBUTE} = driver or {driver_name}({', '.join(arguments)})\n"
+    annotation = f": {protocol}" if protocol else ""
+    opening = f"{self_name}.{DRIVER_ATTRIBUTE}{annotation} = driver or {driver_name}("
+    indent = INDENT * 2
+    text = bracketed(indent, opening, arguments, ")", line_length=line_length)
+    return "\n".join(line[len(indent) :] for line in text.split("\n")) + "\n"
 
 
 def wire_init(
@@ -57,6 +70,7 @@ def wire_init(
     db_methods: Iterable[str],
     init_attrs: dict[str, int],
     line_length: int,
+    protocol: str | None = None,
 ) -> cst.FunctionDef:
     if not isinstance(init.body, cst.IndentedBlock):
         raise CodemodRefusal(f"{klass}.__init__ is a one-liner: split it by hand")
@@ -74,9 +88,11 @@ def wire_init(
             f"{klass}.__init__ calls a moved method before setting {', '.join(late)}: "
             "split it by hand"
         )
-    wiring = cst.parse_statement(driver_construction(name, driver_name, state))
+    wiring = cst.parse_statement(
+        driver_construction(name, driver_name, state, protocol, line_length)
+    )
     body.insert(at, wiring)
-    return _with_driver_param(init, driver_name, line_length).with_changes(
+    return _with_driver_param(init, protocol or driver_name, line_length).with_changes(
         body=init.body.with_changes(body=body)
     )
 
@@ -179,17 +195,18 @@ def with_new_init(
     driver_name: str,
     state: Sequence[str],
     line_length: int,
+    protocol: str | None = None,
 ) -> list[cst.BaseStatement]:
     bases = [dotted(arg.value) for arg in klass.bases if arg.keyword is None]
     inherits = any(base not in ("object", "ABC", "abc.ABC") for base in bases)
-    construction = driver_construction("self", driver_name, state).strip()
-    new = f"driver: {driver_name} | None = None"
+    construction = driver_construction("self", driver_name, state, protocol, line_length)
+    new = f"driver: {protocol or driver_name} | None = None"
     items = ["self", "*args", new, "**kwargs"] if inherits else ["self", new]
     header = bracketed(INDENT, "def __init__(", items, ") -> None:", line_length=line_length)
     lines = [line[len(INDENT) :] for line in header.split("\n")]
     if inherits:
         lines.append(f"{INDENT}super().__init__(*args, **kwargs)")
-    lines.append(f"{INDENT}{construction}")
+    lines += [f"{INDENT}{line}" for line in construction.rstrip("\n").split("\n")]
     init = cst.parse_statement("\n".join(lines) + "\n")
     at = next((i for i, s in enumerate(body) if isinstance(s, cst.FunctionDef)), len(body))
     if at:

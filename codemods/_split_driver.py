@@ -3,6 +3,8 @@ they need, appended to the driver module (new, or already holding earlier splits
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import libcst as cst
 
 from codemods._class_split import ClassSplit
@@ -34,9 +36,13 @@ def driver_role(engine_module: str, driver: cst.Module, line_length: int) -> str
                 for item in statement.body.body
                 if isinstance(item, cst.FunctionDef) and not item.name.value.startswith("_")
             ]
-    held = list(dict.fromkeys(held))
     stem = engine_module.rsplit(".", 1)[-1]
-    role = f"Database operations of {stem}"
+    return listing_role(f"Database operations of {stem}", held, line_length)
+
+
+def listing_role(role: str, names: Sequence[str], line_length: int) -> str:
+    """`<role>: a, b, ...`: as many of `names` (each once) as fit on the `# Role:` line."""
+    held = list(dict.fromkeys(names))
     for count in range(len(held), 0, -1):
         more = ", ..." if count < len(held) else ""
         candidate = f"{role}: {', '.join(held[:count])}{more}"

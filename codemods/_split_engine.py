@@ -4,6 +4,7 @@ database work; database imports it uses only in annotations go under `TYPE_CHECK
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import replace
 
 import libcst as cst
@@ -36,7 +37,9 @@ def build_engine(
     staying_uses: dict[int, set[str]],
     driver_module: str,
     partial: bool,
+    protocols: Sequence[ImportSpec] = (),
 ) -> tuple[cst.Module, list[str]]:
+    """The engine module; `protocols`: the driver protocols it imports (`protocol: true`)."""
     tree = graph.module
     body = [splits[i].engine if i in splits else s for i, s in enumerate(tree.body)]
     engine = remove_statements(tree.with_changes(body=body), plan.moving)
@@ -63,6 +66,7 @@ def build_engine(
         ImportSpec(driver_module, name, name if name in exported else None, relative)
         for name in back
     ]
+    specs += protocols
     engine = add_imports(engine, specs, graph.package, prefer_relative=relative)
     if not partial:
         refuse_leftover_db(engine, classify_module(tree))

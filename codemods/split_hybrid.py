@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import libcst as cst
@@ -21,17 +21,20 @@ from libcst.codemod import CodemodCommand, CodemodContext
 from codemods._class_split import ClassSplit, split_class
 from codemods._db_usage import Classification, classify, classify_module
 from codemods._driver_base import base_name, share_operations
+from codemods._driver_protocol import build_protocols, protocol_name
 from codemods._errors import CodemodRefusal
 from codemods._header import HeaderSpec, read_header, set_header
 from codemods._import_order import sort_imports
 from codemods._layout import DEFAULT_LINE_LENGTH
 from codemods._module_graph import (
+    ImportSpec,
     ModuleGraph,
     package_of,
     plan_move,
     rebase_relative_imports,
+    uses_relative_imports,
 )
-from codemods._split_driver import build_driver, driver_role
+from codemods._split_driver import build_driver, driver_role, listing_role
 from codemods._split_engine import build_engine, engine_spec, header_for_engine
 from codemods._split_select import Auto, Selection, select, walk
 
@@ -54,6 +57,7 @@ class SplitResult:
     classification: list[Classification] = field(default_factory=list)
     operations: list[str] = field(default_factory=list)  # "Class.method ... -> driver method"
     method_notes: list[str] = field(default_factory=list)  # per method: what moves and why
+    protocol_source: str = ""  # the driver protocols' module (`protocol_module`)
 
     @property
     def changed(self) -> bool:
@@ -74,6 +78,9 @@ def split(
     hybrid_note: str | None = None,
     line_length: int = DEFAULT_LINE_LENGTH,
     first_party: Sequence[str] = (),
+    protocol_module: str | None = None,
+    protocol_source: str | None = None,
+    protocol_header: HeaderSpec | None = None,
 ) -> SplitResult:
     """Split `source` (module `module`) into an engine and the driver `driver_module`.
 
@@ -89,6 +96,9 @@ def split(
     nothing is left to move, both texts come back unchanged. Generated code is laid out
     for `line_length`; the imports of both go in their sorted sections (`first_party`: the
     project's packages besides the modules' own) unless a module was not sorted before.
+    `protocol_module`: a `Protocol` per driver class goes there (`protocol_source`: its
+    text, None when new, then with `protocol_header`), and the engine types its driver
+    with it.
     """
     tree = cst.parse_module(source)
     driver_tree = cst.parse_module(driver_source) if driver_source is not None else None
@@ -108,7 +118,7 @@ def split(
     if not selection.whole and not selection.methods:
         return unchanged
 
-    splits = _split_classes(graph, selection, module, line_length)
+    splits = _split_classes(graph, selection, module, line_length, protocol_module is not None)
     shared, shared_notes = share_operations(
         [splits[i] for i in sorted(splits)], base_name(driver_module)
     )
@@ -134,8 +144,13 @@ def split(
             "(L6 may not import L5)"
         )
 
+    protocols = [
+        ImportSpec(protocol_module, protocol_name(s.driver_name), None, uses_relative_imports(tree))
+        for s in splits.values()
+        if protocol_module is not None
+    ]
     engine, tc_names = build_engine(
-        graph, plan, selection, splits, staying_uses, driver_module, partial
+        graph, plan, selection, splits, staying_uses, driver_module, partial, protocols
     )
     spec = engine_spec(source, engine_header, partial)
     engine_text = header_for_engine(engine.code, partial, spec, hybrid_note)
@@ -159,6 +174,26 @@ def split(
     driver_text = sort_imports(
         driver_text, before=driver_source, first_party=owned, line_length=line_length
     )
+    protocol_text = protocol_source or ""
+    if protocol_module is not None and splits:
+        names = [s.driver_name for s in splits.values()]
+        header = protocol_header or HeaderSpec(
+            "L5", "Domain Schemas", audience=read_header(source).get("AUDIENCE")
+        )
+        if not header.role:
+            stem = engine_module.rsplit(".", 1)[-1]
+            held = [protocol_name(n) for n in names]
+            role = listing_role(f"What {stem} needs of its drivers", held, line_length)
+            header = replace(header, role=role)
+        protocol_text = build_protocols(
+            driver, driver_module, names, protocol_module, protocol_source, header
+        )
+        protocol_text = sort_imports(
+            protocol_text,
+            before=protocol_source,
+            first_party=[*owned, protocol_module.split(".")[0]],
+            line_length=line_length,
+        )
 
     moved = [name for index in sorted(selection.whole) for name in graph.defined_names(index)] + [
         f"{graph.defined_names(i)[0]}.{m}"
@@ -187,7 +222,12 @@ def split(
         classification=classification,
         operations=operations,
         method_notes=notes,
+        protocol_source=protocol_text,
     )
+
+
+def _imported(graph: ModuleGraph, name: str) -> bool:
+    return any(b.kind == "import" for b in graph.bindings.get(name, []))
 
 
 def _names(graph: ModuleGraph, indexes: set[int]) -> list[str]:
@@ -195,7 +235,7 @@ def _names(graph: ModuleGraph, indexes: set[int]) -> list[str]:
 
 
 def _split_classes(
-    graph: ModuleGraph, selection: Selection, module: str, line_length: int
+    graph: ModuleGraph, selection: Selection, module: str, line_length: int, protocol: bool
 ) -> dict[int, ClassSplit]:
     splits: dict[int, ClassSplit] = {}
     for index, plans in sorted(selection.plans.items()):
@@ -204,7 +244,8 @@ def _split_classes(
         driver_name = f"{klass.name.value}Driver"
         if driver_name in graph.bindings:
             raise CodemodRefusal(f"{module} already defines {driver_name}")
-        splits[index] = split_class(klass, plans, driver_name, line_length)
+        typed = protocol_name(driver_name) if protocol else None
+        splits[index] = split_class(klass, plans, driver_name, line_length, typed)
     return splits
 
 
@@ -225,6 +266,9 @@ def _class_uses(
                 found |= graph.node_globals.get(id(node), set())
         for annotation in splits[index].annotations:
             moving |= graph.globals_in(annotation)
+        for annotation in splits[index].signature_annotations:
+            # Imported names only: a class of the engine cannot go to the driver with it.
+            moving |= {n for n in graph.globals_in(annotation) if _imported(graph, n)}
         staying[index] = found - set(graph.defined_names(index))
     return moving, staying
 

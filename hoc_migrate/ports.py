@@ -96,6 +96,7 @@ class Split:
     already: tuple[str, ...] = ()
     explanation: tuple[str, ...] = field(default_factory=tuple)
     split: tuple[str, ...] = ()  # of `moved`: methods that stay, their database statements go
+    protocol: bytes | None = None  # the driver protocols' module (`protocol: true`)
 
 
 @dataclass(frozen=True)
@@ -312,6 +313,8 @@ class SourceCodemods(Protocol):
         note: str | None,
         line_length: int = 88,
         first_party: Sequence[str] = (),
+        protocol_module: str | None = None,
+        protocol: bytes | None = None,
     ) -> Split: ...
 
     def classify(self, source: bytes, *, path: str) -> list[str]:

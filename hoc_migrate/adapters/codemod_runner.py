@@ -284,11 +284,16 @@ class LibcstCodemods:
         note: str | None,
         line_length: int = 88,
         first_party: Sequence[str] = (),
+        protocol_module: str | None = None,
+        protocol: bytes | None = None,
     ) -> Split:
         with reported(path, source):
             text, encoding = decode_source(source)
             driver_text, driver_encoding = (
                 decode_source(driver) if driver is not None else (None, "utf-8")
+            )
+            protocol_text, protocol_encoding = (
+                decode_source(protocol) if protocol is not None else (None, "utf-8")
             )
             result = split_hybrid.split(
                 text,
@@ -307,12 +312,22 @@ class LibcstCodemods:
                 hybrid_note=note,
                 line_length=line_length,
                 first_party=first_party,
+                protocol_module=protocol_module,
+                protocol_source=protocol_text,
+                protocol_header=_header.HeaderSpec(
+                    layer="L5", layer_description="Domain Schemas", audience=audience
+                ),
             )
             return Split(
                 engine=encode_source(result.engine_source, encoding),
                 driver=encode_source(result.driver_source, driver_encoding, driver_module),
                 moved=tuple(result.moved),
                 split=tuple(result.split_methods),
+                protocol=(
+                    encode_source(result.protocol_source, protocol_encoding, protocol_module)
+                    if protocol_module is not None and result.protocol_source
+                    else None
+                ),
                 already=tuple(result.already_split),
                 explanation=(
                     *(_explain(c) for c in result.classification),

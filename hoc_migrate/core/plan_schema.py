@@ -132,6 +132,7 @@ STEP_SCHEMAS: dict[str, dict[str, Any]] = {
             },
             "partial": {"type": "boolean"},
             "note": {"type": "string"},
+            "protocol": {"type": "boolean"},
         },
         ["path", "driver"],
         "Split a HYBRID module into an L5 engine and an L6 driver.",

@@ -305,3 +305,66 @@ def test_a_note_about_the_pending_split_goes_and_other_notes_stay() -> None:
         "# Layer: L5 — Domain Engines\n# Role: Loops\n# Reference: PIN-12\n"
         "# Note: sessions are not thread-safe\n"
     )
+
+
+SWEEPER = """\
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.models import Job
+
+
+class Sweeper:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def stale(self, since: datetime) -> int:
+        jobs = self.session.execute(select(Job).where(Job.seen < since)).scalars().all()
+        return len([job for job in jobs if job.retries > 3])
+"""
+
+# `protocol_module`: the engine types its driver with the protocol; the protocol imports
+# what its annotations name only for type checking. The driver imports `datetime` too: its
+# signature names it.
+SWEEPER_PROTOCOL = '''\
+# Layer: L5 — Domain Schemas
+# Role: What sweep_engine needs of its drivers: SweeperDriverProtocol
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from datetime import datetime
+
+
+class SweeperDriverProtocol(Protocol):
+    """The database operations Sweeper uses (SweeperDriver has them)."""
+
+    def fetch_job(self, since: datetime): ...
+'''
+
+
+def test_a_driver_protocol_types_the_engine_s_driver() -> None:
+    result = split(
+        SWEEPER,
+        names="auto",
+        module="app.x.engines.sweep_engine",
+        driver_module="app.x.drivers.sweep_driver",
+        protocol_module="app.x.schemas.sweep_driver_protocol",
+    )
+    assert result.protocol_source == SWEEPER_PROTOCOL
+    engine = result.engine_source
+    assert "from app.x.schemas.sweep_driver_protocol import SweeperDriverProtocol\n" in engine
+    assert (
+        "    def __init__(\n"
+        '        self, session: "Session", driver: SweeperDriverProtocol | None = None\n'
+        "    ) -> None:\n"
+        "        self.session = session\n"
+        "        self._driver: SweeperDriverProtocol = driver or SweeperDriver(\n"
+        "            session=self.session\n"
+        "        )\n"
+    ) in engine
+    assert "from datetime import datetime\n" in result.driver_source

@@ -47,6 +47,24 @@ verify:
   command: ["{{python}}", -m, pytest, -q, -p, no:cacheprovider]
 """
 
+# The engines depend on their drivers' protocols (`protocol: true`), in the domain's schemas.
+PROTOCOL_PLAN = f"""\
+name: ops-protocols
+steps:
+  - split_hybrid:
+      path: {OPS}/engines/anomaly_engine.py
+      driver: {OPS}/drivers/anomaly_driver.py
+      names: auto
+      protocol: true
+  - split_hybrid:
+      path: {OPS}/engines/incident_engine.py
+      driver: {OPS}/drivers/incident_driver.py
+      names: auto
+      protocol: true
+verify:
+  command: ["{{python}}", -m, pytest, -q, -p, no:cacheprovider]
+"""
+
 
 def cli(*args: str | Path) -> Result:
     return CliRunner().invoke(app, [str(a) for a in args], catch_exceptions=False)
@@ -217,21 +235,70 @@ def test_plan_explain_tells_split_methods_from_moved_ones(applied: Applied) -> N
 @pytest.mark.slow
 @pytest.mark.parametrize("name", sorted(SPLITS))
 def test_the_produced_files_pass_ruff(applied: Applied, name: str, tmp_path: Path) -> None:
-    (tmp_path / "pyproject.toml").write_bytes((FIXTURE / "pyproject.toml").read_bytes())
-    paths = []
-    for relative in SPLITS[name]:
-        target = tmp_path / Path(relative).name
-        target.write_text(show(applied, relative), encoding="utf-8")
-        paths.append(str(target))
+    assert ruff_problems(applied, "split", list(SPLITS[name]), tmp_path) == []
+
+
+def ruff_problems(applied: Applied, branch: str, paths: list[str], folder: Path) -> list[str]:
+    """What `ruff format --check` and `ruff check --select E,W,F,I` say of the files, with
+    the fixture's settings."""
+    (folder / "pyproject.toml").write_bytes((FIXTURE / "pyproject.toml").read_bytes())
+    targets = []
+    for relative in paths:
+        target = folder / Path(relative).name
+        target.write_text(show(applied, relative, branch), encoding="utf-8")
+        targets.append(str(target))
+    problems = []
     for command in (["format", "--check", "--diff"], ["check", "--select", "E,W,F,I"]):
         done = subprocess.run(
-            [sys.executable, "-m", "ruff", *command, *paths],
-            cwd=tmp_path,
+            [sys.executable, "-m", "ruff", *command, *targets],
+            cwd=folder,
             capture_output=True,
             text=True,
             check=False,
         )
-        assert done.returncode == 0, done.stdout + done.stderr
+        if done.returncode:
+            problems.append(done.stdout + done.stderr)
+    return problems
+
+
+@pytest.mark.slow
+def test_with_protocol_the_engine_depends_on_the_driver_s_protocol(
+    applied: Applied, tmp_path: Path
+) -> None:
+    plan = tmp_path / "protocols.yaml"
+    plan.write_text(PROTOCOL_PLAN, encoding="utf-8")
+    result = cli("apply", plan, "--branch", "typed", "--base", "main", "--repo", applied.repo)
+    assert result.exit_code == 0, result.stdout + result.stderr
+    assert "PASSED   command:" in result.stderr  # the fixture's suite, through the protocols
+    protocols = show(applied, "schemas/anomaly_driver_protocol.py", "typed")
+    assert protocols.startswith("# Layer: L5 — Domain Schemas\n# AUDIENCE: CUSTOMER\n")
+    assert "class AnomalyDetectorDriverProtocol(Protocol):\n" in protocols
+    # Inherited from the shared base, the operation is part of both protocols.
+    assert (
+        protocols.count(
+            "    def insert_cost_anomaly(self, tenant_id: str, deviation, severity): ..."
+        )
+        == 2
+    )
+    assert "from sqlalchemy" not in protocols
+    engine = show(applied, "engines/anomaly_engine.py", "typed")
+    assert (
+        "from app.hoc.cus.ops.schemas.anomaly_driver_protocol import (\n"
+        "    AnomalyDetectorDriverProtocol,\n"
+    ) in engine
+    assert (
+        "        self._driver: AnomalyDetectorDriverProtocol = driver or AnomalyDetectorDriver("
+        in engine
+    )
+    incident = show(applied, "engines/incident_engine.py", "typed")
+    assert "driver: IncidentDeskDriverProtocol | None = None" in incident
+    assert git(applied.repo, "show", f"typed:{OPS}/schemas/__init__.py") is not None
+    produced = [
+        "engines/anomaly_engine.py",
+        "schemas/anomaly_driver_protocol.py",
+        "schemas/incident_driver_protocol.py",
+    ]
+    assert ruff_problems(applied, "typed", produced, tmp_path) == []
 
 
 @pytest.mark.slow

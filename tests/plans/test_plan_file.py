@@ -133,3 +133,13 @@ def test_a_bom_is_accepted(tmp_path: Path) -> None:
     path = tmp_path / "bom.yaml"
     path.write_bytes(b"\xef\xbb\xbfname: x\nsteps:\n  - fix_header: {path: a.py}\n")
     assert load_plan(path).name == "x"
+
+
+def test_a_split_s_protocol_is_a_boolean(tmp_path: Path) -> None:
+    step = "  - split_hybrid: {path: a.py, driver: b.py, protocol: %s}\n"
+    plan = load_plan(write(tmp_path, "name: x\nsteps:\n" + step % "true"), display="p.yaml")
+    assert plan.steps[0].get("protocol") is True
+    problems = problems_of(write(tmp_path, "name: x\nsteps:\n" + step % "always"))
+    assert problems == [
+        "plans/x.yaml:3: step 1 (split_hybrid): protocol: 'always' is not of type 'boolean'"
+    ]

@@ -7,9 +7,11 @@ import tomllib
 
 from hoc_migrate.core.changes import Overlay
 from hoc_migrate.core.errors import PlanError, Problem
+from hoc_migrate.core.module_shape import DRIVER, SCHEMA
 from hoc_migrate.core.paths import ancestors, clean, parent
 from hoc_migrate.core.plan import Step
 from hoc_migrate.core.style import detect_style
+from hoc_migrate.core.suggest.placement import KIND_FOLDERS
 from hoc_migrate.services.step_context import PlanContext, StepOutcome
 from hoc_migrate.services.steps.move import moved_on
 from hoc_migrate.services.steps.packages import create_packages
@@ -38,6 +40,19 @@ def formatter_line_length(tree: Overlay) -> int:
         if isinstance(value, int) and value > 0:
             return value
     return DEFAULT_LINE_LENGTH
+
+
+def _protocol_path(tree: Overlay, driver: str) -> str:
+    """`protocol: true`: the driver's protocols go to its unit's schemas folder (the one there
+    is, else named in the style of the driver's folder), as `<driver>_protocol.py`."""
+    folder = parent(driver)
+    unit = parent(folder)
+    names = KIND_FOLDERS[SCHEMA]
+    existing = [name for name in names if tree.is_dir(f"{unit}/{name}")]
+    numbered = folder.rsplit("/", 1)[-1] == KIND_FOLDERS[DRIVER][1]
+    schemas = existing[0] if existing else names[1 if numbered else 0]
+    stem = driver.rsplit("/", 1)[-1].removesuffix(".py")
+    return f"{unit}/{schemas}/{stem}_protocol.py" if unit else f"{schemas}/{stem}_protocol.py"
 
 
 def _first_party(tree: Overlay) -> tuple[str, ...]:
@@ -79,7 +94,9 @@ def _split(
     module = ctx.require_module(step, path, "engine" if again else "path")
     driver_module = ctx.require_module(step, driver, "driver")
     engine_module = ctx.require_module(step, engine, "engine")
-    new_folders = sorted({a for p in (driver, engine) for a in ancestors(p) if not tree.is_dir(a)})
+    protocol = _protocol_path(tree, driver) if step.get("protocol", False) else None
+    written = [p for p in (driver, engine, protocol) if p is not None]
+    new_folders = sorted({a for p in written for a in ancestors(p) if not tree.is_dir(a)})
     source = tree.read_bytes(path)
     result = ctx.codemods.split_module(
         source,
@@ -94,6 +111,8 @@ def _split(
         note=step.get("note"),
         line_length=formatter_line_length(tree),
         first_party=_first_party(tree),
+        protocol_module=ctx.require_module(step, protocol, "driver") if protocol else None,
+        protocol=tree.read_bytes(protocol) if protocol and tree.is_file(protocol) else None,
     )
     outcome.explanation.extend(result.explanation)
     if result.already:
@@ -118,6 +137,10 @@ def _split(
     tree.write(engine, result.engine)
     tree.write(driver, result.driver)
     outcome.files += [engine, driver]
+    if protocol is not None and result.protocol is not None:
+        tree.write(protocol, result.protocol)
+        outcome.files.append(protocol)
+        outcome.notes.append(f"the engine depends on the driver's protocol, in {protocol}")
     outcome.files += create_packages(ctx, new_folders, tree.is_file(f"{parent(path)}/__init__.py"))
     if engine != path:
         # The codemod already re-based the engine's own relative imports.
