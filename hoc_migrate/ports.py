@@ -6,6 +6,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol, Self
 
+from hoc_migrate.core.input_limits import MAX_CONFIG_BYTES, config_too_large
 from hoc_migrate.core.tree import TreeReader
 
 __all__ = [
@@ -21,7 +22,7 @@ __all__ = [
     "Split",
     "StyledFile",
     "TreeReader",
-    "file_reader",
+    "config_reader",
 ]
 
 
@@ -174,14 +175,25 @@ CONFIG_FILE_NAMES = frozenset(
 )
 
 
-def file_reader(tree: TreeReader) -> Callable[[str], bytes | None]:
-    """`read(path)`: a file's bytes from `tree`, None when it is absent (or a folder)."""
+def config_reader(tree: TreeReader) -> Callable[[str], bytes | None]:
+    """`read(path)`: a configuration file's bytes from `tree`, None when it is absent (or a
+    folder). A file above MAX_CONFIG_BYTES is refused before it is read (ConfigError), and
+    a special file by the disk tree (UsageError): a committed 60 MB pyproject.toml or a FIFO
+    in its place must not hold up a command."""
 
     def read(path: str) -> bytes | None:
         try:
-            return tree.read_bytes(path) if tree.exists(path) and not tree.is_dir(path) else None
+            if not tree.exists(path) or tree.is_dir(path):
+                return None
+            size = tree.size(path)
+            if size > MAX_CONFIG_BYTES:
+                raise config_too_large(path, size)
+            data = tree.read_bytes(path)
         except OSError:
             return None
+        if len(data) > MAX_CONFIG_BYTES:  # it grew since: still not used
+            raise config_too_large(path, len(data))
+        return data
 
     return read
 

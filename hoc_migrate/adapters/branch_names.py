@@ -3,8 +3,10 @@
 Checked as git checks a branch name (`git check-ref-format --branch`), then refused when git
 would read it as anything but `refs/heads/<name>`: `@{-1}` (the branch checked out before),
 `HEAD` and the other names git keeps for itself, a full ref name (`refs/heads/x` would make
-`refs/heads/refs/heads/x`), a commit id, the name of a tag or a remote branch, or a part too
-long for the file a loose ref is stored in. Refused before the apply lock is taken.
+`refs/heads/refs/heads/x`), a commit id, the name of a tag or a remote branch, a part too
+long for the file a loose ref is stored in, or a name beside which git cannot store it (`a/b`
+while a branch `a` exists, or `a` while `a/b` does: a loose ref is a file, its prefix a
+folder). Refused before the apply lock is taken, so before the worktree is built.
 """
 
 from __future__ import annotations
@@ -61,4 +63,22 @@ def _branch_name_problem(repo: GitRepo, name: str) -> tuple[str, str | None] | N
         if full != f"refs/heads/{name}":
             what = full or f"the commit {repo.text('rev-parse', '--verify', '-q', name)[:12]}"
             return f"already names {what} in this repository", pick
+    clash = _clashing_branch(repo, name)
+    if clash is not None:
+        return (
+            f"clashes with the branch {clash!r}: git cannot keep both a branch 'a' and a "
+            "branch 'a/b'",
+            f"pick another name, or delete the branch {clash} first",
+        )
     return None
+
+
+def _clashing_branch(repo: GitRepo, name: str) -> str | None:
+    """An existing branch that is a folder-prefix of `name`, or that `name` is one of."""
+    parts = name.split("/")
+    for count in range(1, len(parts)):
+        prefix = "/".join(parts[:count])
+        if repo.ok("show-ref", "--verify", "-q", f"refs/heads/{prefix}"):
+            return prefix
+    below = repo.text("for-each-ref", "--count=1", "--format=%(refname)", f"refs/heads/{name}/")
+    return below.removeprefix("refs/heads/") or None

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from hoc_migrate.adapters.import_linter_config import read_import_linter
-from hoc_migrate.adapters.input_files import NotReadable, TooLarge, read_limited
+from hoc_migrate.adapters.input_files import NotReadable, TooLarge, read_config, read_limited
 from hoc_migrate.core.errors import ConfigError, Problem, UsageError
 from hoc_migrate.core.layers.baseline import BaselineKeys, parse_baseline
 from hoc_migrate.core.layers.config import CheckConfig
@@ -23,7 +23,6 @@ from hoc_migrate.core.layers.config_validation import config_from_mapping
 from hoc_migrate.core.layers.presets import HOC, HOC_PACKAGES, NONE
 
 CONFIG_FILE = "hoc-migrate.toml"
-MAX_CONFIG_BYTES = 2 * 1024 * 1024
 MAX_BASELINE_BYTES = 64 * 1024 * 1024
 PYPROJECT = "pyproject.toml"
 SECTION = "hoc-migrate"
@@ -49,24 +48,42 @@ def _read_text(path: Path, limit: int) -> str:
         raise ValueError(f"{exc.kind}, not a file") from None
 
 
-def _read_toml(path: Path, origin: str) -> dict[str, Any]:
+def _config_text(path: Path, origin: str) -> str | None:
+    """A configuration file's text (None: there is none); capped, special files refused."""
     try:
-        return tomllib.loads(_read_text(path, MAX_CONFIG_BYTES))
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{origin} is not valid TOML", [Problem(str(exc), file=origin)]) from None
-    except (OSError, ValueError) as exc:
+        data = read_config(path, origin)
+        return None if data is None else data.decode("utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"cannot read {origin}", [Problem(str(exc), file=origin)]) from None
 
 
-def _has_section(pyproject: Path) -> bool:
+def _present(path: Path) -> bool:
+    """Something other than a folder is there (a FIFO too: reading it is refused, not
+    skipped)."""
+    return os.path.exists(path) and not os.path.isdir(path)
+
+
+def _read_toml(path: Path, origin: str) -> dict[str, Any]:
+    text = _config_text(path, origin)
+    if text is None:
+        raise UsageError(f"no such configuration file: {origin}")
     try:
-        text = _read_text(pyproject, MAX_CONFIG_BYTES)
-    except (OSError, ValueError):
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{origin} is not valid TOML", [Problem(str(exc), file=origin)]) from None
+
+
+def _has_section(pyproject: Path, origin: str) -> bool:
+    try:
+        data = read_config(pyproject, origin)  # too large, a FIFO: refused, not skipped
+    except OSError:
         return False
-    if SECTION not in text:  # cheap test before parsing a large pyproject
+    if data is None or SECTION.encode() not in data:  # cheap test before parsing
         return False
     try:
-        return _section(tomllib.loads(text)) is not None
+        return _section(tomllib.loads(data.decode("utf-8"))) is not None
+    except UnicodeDecodeError:
+        return False  # not text: not a file that configures us
     except tomllib.TOMLDecodeError:
         return True  # it mentions us: let loading report the TOML error
 
@@ -82,10 +99,11 @@ def find_config_file(repo_root: Path, target: Path | None = None) -> Path | None
         start = root
     folder = start
     while True:
-        if (folder / CONFIG_FILE).is_file():
+        if _present(folder / CONFIG_FILE):
             return folder / CONFIG_FILE
-        if (folder / PYPROJECT).is_file() and _has_section(folder / PYPROJECT):
-            return folder / PYPROJECT
+        pyproject = folder / PYPROJECT
+        if _present(pyproject) and _has_section(pyproject, _display(pyproject, root)[1]):
+            return pyproject
         if folder == root or folder.parent == folder:
             return None
         folder = folder.parent
@@ -105,7 +123,7 @@ def read_config_data(path: Path, repo_root: Path) -> tuple[dict[str, Any], str, 
     """The `[tool.hoc-migrate]` table of a configuration file, its repo-relative folder and
     its name in messages."""
     base, origin = _display(path, repo_root)
-    if not path.is_file():
+    if not _present(path):
         raise UsageError(f"no such configuration file: {path}")
     document = _read_toml(path, origin)
     if path.name == PYPROJECT:
@@ -191,7 +209,8 @@ def find_check_root(paths: Sequence[Path], explicit: Path | None = None) -> Path
             return folder
     for folder in candidates:
         if (folder / CONFIG_FILE).is_file() or (
-            (folder / PYPROJECT).is_file() and _has_section(folder / PYPROJECT)
+            (folder / PYPROJECT).is_file()
+            and _has_section(folder / PYPROJECT, str(folder / PYPROJECT))
         ):
             return folder
     return Path.cwd().resolve()

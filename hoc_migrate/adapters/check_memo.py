@@ -68,6 +68,11 @@ class RecordingTree:
             self.unsure = True
         return self.tree.read_bytes(path)
 
+    def size(self, path: str) -> int:
+        if self.file_stat(path) is None:
+            self.unsure = True
+        return self.tree.size(path)
+
     def exists(self, path: str) -> bool:
         found = self.tree.exists(path)
         self.answers["exists", path] = found

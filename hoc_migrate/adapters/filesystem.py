@@ -8,6 +8,7 @@ import stat
 from pathlib import Path
 
 from hoc_migrate.core.errors import UsageError
+from hoc_migrate.core.input_limits import not_a_file, special_kind
 
 # Annotations only, without importing `typing`: `check` replays load this module, and every
 # import there is paid by every warm run (see adapters/check_replay.py).
@@ -44,6 +45,8 @@ FileStat = tuple[int, int, int, int, int]
 # its path (0 where the flag does not exist: every file is then checked for being a link).
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 _LINK_ERRORS = frozenset({errno.ELOOP, errno.EMLINK})  # EMLINK: FreeBSD's answer
+# O_NONBLOCK: opening a FIFO must not wait for a writer (it is then refused, not read).
+_READ = os.O_RDONLY | getattr(os, "O_BINARY", 0) | getattr(os, "O_NONBLOCK", 0)
 
 
 def _skipped(name: str) -> bool:
@@ -124,9 +127,10 @@ class DiskTree:
             yield from self._walk(os.path.join(folder, name), f"{prefix}{name}/")
 
     def read_bytes(self, path: str) -> bytes:
+        """A regular file's bytes; a special file (a FIFO, a device) is refused, naming it."""
         full = self._abs(path, final_checked=True)
         try:
-            fd = os.open(full, os.O_RDONLY | _NOFOLLOW | getattr(os, "O_BINARY", 0))
+            fd = os.open(full, _READ | _NOFOLLOW)
         except OSError as exc:
             if exc.errno not in _LINK_ERRORS:
                 raise
@@ -137,9 +141,17 @@ class DiskTree:
                 os.close(fd)
             if not self._inside(os.path.realpath(full)):
                 raise UsageError(f"path leaves the repository: {path}")
-            return Path(full).read_bytes()
+            fd = os.open(full, _READ)
         with open(fd, "rb") as handle:
+            _refuse_special(path, os.fstat(fd).st_mode)
             return handle.read()
+
+    def size(self, path: str) -> int:
+        """A regular file's size (a link followed inside the root only); a special file is
+        refused, naming it."""
+        found = os.stat(self._abs(path))
+        _refuse_special(path, found.st_mode)
+        return found.st_size
 
     def file_stat(self, path: str) -> FileStat | None:
         """Size, times and identity of a regular file (None: missing, a symlink, not a
@@ -179,6 +191,12 @@ class DiskTree:
                 if os.path.islink(os.path.join(dirpath, name)):
                     found.append(f"{rel}/{name}")
         return sorted(found)
+
+
+def _refuse_special(path: str, mode: int) -> None:
+    kind = special_kind(mode)
+    if kind is not None:
+        raise not_a_file(path, kind)
 
 
 def _signature(found: os.stat_result) -> FileStat:

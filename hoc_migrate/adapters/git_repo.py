@@ -91,6 +91,12 @@ class GitTree:
             raise FileNotFoundError(path)
         return self._repo.read_blob(sha)
 
+    def size(self, path: str) -> int:
+        sha = self._index().get(path)
+        if sha is None:
+            raise FileNotFoundError(path)
+        return self._repo.blob_size(sha)
+
     def is_file(self, path: str) -> bool:
         return path in self._index()
 
@@ -184,6 +190,9 @@ class GitRepo:
     def read_blob(self, sha: str) -> bytes:
         data: bytes = self.repo.odb.stream(bytes.fromhex(sha)).read()
         return data
+
+    def blob_size(self, sha: str) -> int:
+        return int(self.repo.odb.info(bytes.fromhex(sha)).size)  # the header only
 
     # -- state ------------------------------------------------------------------------
     def has_commits(self) -> bool:

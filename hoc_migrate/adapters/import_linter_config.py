@@ -11,6 +11,7 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
+from hoc_migrate.adapters.input_files import read_config
 from hoc_migrate.core.errors import Problem
 from hoc_migrate.core.layers.config_validation import ContractSource
 from hoc_migrate.core.layers.contracts import Contract, UnsupportedContract, parse_contract
@@ -21,10 +22,9 @@ SECTION = "importlinter"
 _TOML_CONTRACT = re.compile(r"^\s*\[\[\s*tool\s*\.\s*importlinter\s*\.\s*contracts\s*\]\]")
 
 
-def _ini_options(path: Path) -> list[tuple[str, dict[str, Any], int]] | None:
+def _ini_options(text: str, path: Path) -> list[tuple[str, dict[str, Any], int]] | None:
     """(id, options, line) of each contract; None when the file has no [importlinter]."""
     parser = configparser.ConfigParser(interpolation=None)
-    text = path.read_text(encoding="utf-8")
     parser.read_string(text, source=str(path))
     if SECTION not in parser.sections():
         return None
@@ -45,8 +45,7 @@ def _ini_options(path: Path) -> list[tuple[str, dict[str, Any], int]] | None:
     return out
 
 
-def _toml_options(path: Path) -> list[tuple[str, dict[str, Any], int]] | None:
-    text = path.read_text(encoding="utf-8")
+def _toml_options(text: str) -> list[tuple[str, dict[str, Any], int]] | None:
     if SECTION not in text:
         return None
     tool = tomllib.loads(text).get("tool", {})
@@ -63,16 +62,14 @@ def _toml_options(path: Path) -> list[tuple[str, dict[str, Any], int]] | None:
     return out
 
 
-def _found(folder: Path) -> tuple[Path, list[tuple[str, dict[str, Any], int]]] | None:
-    for name in INI_FILES:
+def _found(folder: Path, root: Path) -> tuple[Path, list[tuple[str, dict[str, Any], int]]] | None:
+    for name in (*INI_FILES, PYPROJECT):
         path = folder / name
-        if path.is_file():
-            options = _ini_options(path)
-            if options is not None:
-                return path, options
-    path = folder / PYPROJECT
-    if path.is_file():
-        options = _toml_options(path)
+        data = read_config(path, path.relative_to(root).as_posix())
+        if data is None:
+            continue
+        text = data.decode("utf-8")
+        options = _toml_options(text) if name == PYPROJECT else _ini_options(text, path)
         if options is not None:
             return path, options
     return None
@@ -88,7 +85,7 @@ def read_import_linter(repo_root: Path, start: Path | None = None) -> ContractSo
         folder = root
     while True:
         try:
-            found = _found(folder)
+            found = _found(folder, root)
         except (OSError, UnicodeDecodeError, configparser.Error, tomllib.TOMLDecodeError) as exc:
             origin = folder.relative_to(root).as_posix() or "."
             return ContractSource(

@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from hoc_migrate.core.style import STYLE_FILES, ImportStyle, detect_style
-from hoc_migrate.ports import StyledFile, TreeReader
+from hoc_migrate.ports import StyledFile, TreeReader, config_reader
 
 _TIMEOUT = 60.0
 
@@ -42,13 +42,7 @@ def _find_tool(name: str) -> str | None:
 
 
 def read_style(tree: TreeReader) -> ImportStyle:
-    def read(name: str) -> bytes | None:
-        try:
-            return tree.read_bytes(name) if tree.exists(name) and not tree.is_dir(name) else None
-        except OSError:
-            return None
-
-    return detect_style(read)
+    return detect_style(config_reader(tree))
 
 
 def _imports(source: bytes) -> list[str] | None:

@@ -2,7 +2,7 @@
 actually read: the size on disk says nothing about a pipe, `/dev/zero` or a FIFO.
 
 Regular files and pipes (standard input as `-`, `<(command)`, a FIFO) are read up to the cap;
-devices and sockets are refused. A FIFO no one writes to reads as empty (it is opened without
+devices and sockets are refused, and FIFOs too for a configuration file (`read_config`). A FIFO no one writes to reads as empty (it is opened without
 waiting for a writer). Standard input is read once per process: every reader of `-` gets the
 same bytes (`apply - --pr-out DIR` loads the plan twice).
 """
@@ -14,14 +14,16 @@ import stat
 import sys
 from pathlib import Path
 
+from hoc_migrate.core.input_limits import (
+    MAX_CONFIG_BYTES,
+    config_too_large,
+    not_a_file,
+    special_kind,
+)
+
 STDIN = "-"
 STDIN_NAME = "<stdin>"
 _CHUNK = 1 << 16
-_KINDS = {
-    stat.S_IFCHR: "a character device",
-    stat.S_IFBLK: "a block device",
-    stat.S_IFSOCK: "a socket",
-}
 
 # (the stream read, its bytes): standard input as this process first read it.
 _stdin_read: tuple[object, bytes] | None = None
@@ -51,17 +53,19 @@ def display_name(path: Path) -> str:
     return STDIN_NAME if is_stdin(path) else str(path)
 
 
-def read_limited(path: Path, limit: int) -> bytes:
+def read_limited(path: Path, limit: int, *, pipes: bool = True) -> bytes:
     """At most `limit` bytes of `path` (`-`: standard input), else TooLarge. Raises
-    FileNotFoundError, IsADirectoryError, NotReadable, or another OSError."""
+    FileNotFoundError, IsADirectoryError, NotReadable (also for a FIFO unless `pipes`), or
+    another OSError."""
     if is_stdin(path):
         return _read_stdin(limit)
     found = os.stat(path)  # a link to a file is read: reading through one writes nothing
     kind = stat.S_IFMT(found.st_mode)
     if kind == stat.S_IFDIR:
         raise IsADirectoryError(path)
-    if kind in _KINDS:
-        raise NotReadable(_KINDS[kind])
+    special = special_kind(found.st_mode)
+    if special is not None and (kind != stat.S_IFIFO or not pipes):
+        raise NotReadable(special)
     if kind == stat.S_IFREG and found.st_size > limit:
         raise TooLarge(found.st_size)
     nonblocking = getattr(os, "O_NONBLOCK", 0)  # only to open a FIFO without a writer
@@ -72,6 +76,20 @@ def read_limited(path: Path, limit: int) -> bytes:
         return _read_fd(fd, limit)
     finally:
         os.close(fd)
+
+
+def read_config(path: Path, name: str) -> bytes | None:
+    """The bytes of configuration file `path` (`name` in messages), None when there is none
+    (or it is a folder): at most MAX_CONFIG_BYTES read, and only from a regular file (a FIFO
+    would block `check`); UsageError or ConfigError naming the file otherwise."""
+    try:
+        return read_limited(path, MAX_CONFIG_BYTES, pipes=False)
+    except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
+        return None
+    except TooLarge as exc:
+        raise config_too_large(name, exc.size) from None
+    except NotReadable as exc:
+        raise not_a_file(name, exc.kind) from None
 
 
 def _read_fd(fd: int, limit: int) -> bytes:

@@ -96,7 +96,10 @@ def _to_data(
 
 def load_plan_data(text: str, file: str) -> tuple[Any, dict[tuple[str | int, ...], int]]:
     """Parse YAML text into plain data plus a map from data path to line number."""
-    loader = _NoAliasLoader(text)
+    try:
+        loader = _NoAliasLoader(text)  # refuses NUL and other control characters at once
+    except yaml.reader.ReaderError as exc:
+        raise _unprintable(exc, text, file) from None
     try:
         node = loader.get_single_node()
     except RecursionError:  # `[[[[...]]]]`: PyYAML composes nested nodes recursively
@@ -125,6 +128,23 @@ def load_plan_data(text: str, file: str) -> tuple[Any, dict[tuple[str | int, ...
     if problems:
         raise PlanError(f"{file}: the plan is not valid ({len(problems)} problems)", problems)
     return data, lines
+
+
+def _unprintable(exc: yaml.reader.ReaderError, text: str, file: str) -> PlanError:
+    line = text.count("\n", 0, exc.position) + 1
+    column = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
+    char = exc.character if isinstance(exc.character, int) else ord(exc.character)
+    return PlanError(
+        f"{file}: not valid YAML",
+        [
+            Problem(
+                f"column {column}: a control or special character (U+{char:04X}) that YAML "
+                "does not allow",
+                file=file,
+                line=line,
+            )
+        ],
+    )
 
 
 def load_plan(path: Path, display: str | None = None) -> Plan:

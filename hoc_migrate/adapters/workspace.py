@@ -152,15 +152,29 @@ def make_folders(base: Path, parts: tuple[str, ...] | list[str]) -> Path:
 def write_atomically(path: Path, data: bytes) -> None:
     """Write `data` to `path` under a new temporary name in its folder, then rename it into
     place: a reader sees the old file or the new one, and a link at `path` is replaced, never
-    followed. The folder must exist."""
-    import tempfile  # not on the path of a replayed check
-
-    fd, name = tempfile.mkstemp(prefix=f".{path.name[:64]}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
-    tmp = Path(name)  # created (exclusively) by mkstemp: ours, not a link
+    followed. The file gets the mode a plain write gives it: the replaced file's, else what
+    the umask leaves of 0666 (never mkstemp's 0600). The folder must exist."""
+    tmp = _new_temporary(path)
     try:
         tmp.write_bytes(data)
+        with contextlib.suppress(FileNotFoundError):
+            replaced = os.lstat(path)
+            if stat.S_ISREG(replaced.st_mode):
+                os.chmod(tmp, stat.S_IMODE(replaced.st_mode))
         os.replace(tmp, path)
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+
+
+def _new_temporary(path: Path) -> Path:
+    """A new empty file beside `path`, created exclusively (ours, not a link), mode 0666 so
+    that the umask decides, as for any file the user's tools write."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+    while True:
+        tmp = path.with_name(f".{path.name[:64]}.{os.urandom(6).hex()}.tmp")
+        try:
+            os.close(os.open(tmp, flags, 0o666))
+        except FileExistsError:
+            continue
+        return tmp

@@ -114,6 +114,14 @@ class Overlay:
             raise FileNotFoundError(path)
         return self.base.read_bytes(path)
 
+    def size(self, path: str) -> int:
+        entry = self._entries.get(path)
+        if entry is not None:
+            return len(entry.content)
+        if path in self._gone or path not in self._base_set():
+            raise FileNotFoundError(path)
+        return self.base.size(path)
+
     def exists(self, path: str) -> bool:
         return self.is_file(path) or self.is_dir(path)
 

@@ -103,14 +103,25 @@ def _stage(name: str) -> None:
 
 
 _SAFE_NAME_MAX = 100
+_DIGEST_SUFFIX = re.compile(r"-[0-9a-f]{12}")
 
 
 def safe_name(branch: str) -> str:
-    """A branch name as one folder/file name (at most 100 characters: a long name is cut and
-    keeps a digest of the whole, so two names never share a folder)."""
-    name = re.sub(r"[^A-Za-z0-9._-]", "_", branch.replace("/", "__"))
-    if len(name) <= _SAFE_NAME_MAX and name == branch.replace("/", "__"):
-        return name
+    """A branch name as one folder/file name (worktree, run record, PR folder), never the
+    same for two branches: `/` becomes `__` only where that can be read back (no `_` next
+    to a `/` or another `_`); any other name, and a long one, is cut to at most 100
+    characters and ends with a digest of the whole (`m__x` is `m__x-<digest>`: `m/x` is
+    `m__x`)."""
+    plain = branch.replace("/", "__")
+    readable = (
+        re.fullmatch(r"[A-Za-z0-9._/-]+", branch) is not None
+        and not any(pair in branch for pair in ("__", "_/", "/_"))
+        and len(plain) <= _SAFE_NAME_MAX
+        and _DIGEST_SUFFIX.fullmatch(plain[-13:]) is None  # never read as a digest form
+    )
+    if readable:
+        return plain
+    name = re.sub(r"[^A-Za-z0-9._-]", "_", plain)
     digest = hashlib.blake2b(branch.encode("utf-8", "surrogateescape"), digest_size=6).hexdigest()
     return f"{name[: _SAFE_NAME_MAX - 13]}-{digest}"
 

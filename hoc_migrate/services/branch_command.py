@@ -25,7 +25,7 @@ from hoc_migrate.core.entry_points import EntryPoints, entry_points_in
 from hoc_migrate.core.modules import normalize_root
 from hoc_migrate.core.test_results import TestRun, test_module_renames
 from hoc_migrate.core.verification import CheckOutcome
-from hoc_migrate.ports import TreeReader, file_reader
+from hoc_migrate.ports import TreeReader, config_reader
 from hoc_migrate.services.import_resolution import importable_packages
 from hoc_migrate.services.migration import Migration
 from hoc_migrate.services.planner import PlanResult
@@ -144,7 +144,7 @@ def _build_outputs(run: BranchRun, target: Path, folder_renames: Mapping[str, st
 
 
 def _entry_points_of(tree: TreeReader) -> EntryPoints:
-    return entry_points_in(file_reader(tree))
+    return entry_points_in(config_reader(tree))
 
 
 def _entry_points(

@@ -13,7 +13,7 @@ from hoc_migrate.core.layout import (
     metadata_roots,
     tree_roots,
 )
-from hoc_migrate.ports import TreeReader
+from hoc_migrate.ports import TreeReader, config_reader
 
 #: Roots found from the imports when neither metadata nor the tree's shape says anything.
 ImportVotes = Callable[[], Sequence[str]]
@@ -51,6 +51,7 @@ class _Tree:
 
     def __init__(self, tree: TreeReader) -> None:
         self.tree = tree
+        self._read = config_reader(tree)  # capped: a packaging file is configuration
         self.entries: dict[str, set[str]] = {"": set()}
         self.python: set[str] = set()
         projects: set[str] = set()
@@ -71,11 +72,7 @@ class _Tree:
         )
 
     def read(self, path: str) -> bytes | None:
-        try:
-            tree = self.tree
-            return tree.read_bytes(path) if tree.exists(path) and not tree.is_dir(path) else None
-        except OSError:
-            return None
+        return self._read(path)
 
     def is_file(self, path: str) -> bool:
         return self.tree.exists(path) and not self.tree.is_dir(path)

@@ -22,7 +22,7 @@ from hoc_migrate.ports import (
     SourceCodemods,
     SourceStyle,
     TreeReader,
-    file_reader,
+    config_reader,
 )
 from hoc_migrate.services.import_resolution import importable_packages
 from hoc_migrate.services.layer_topology import (
@@ -101,7 +101,7 @@ def compute(migration: Migration, progress: Progress = NO_PROGRESS) -> PlanResul
         source_roots=migration.source_roots,
         style=migration.style,
         progress=progress,
-        protected=frozenset(entry_points_in(file_reader(migration.tree)).groups),
+        protected=frozenset(entry_points_in(config_reader(migration.tree)).groups),
     )
 
 

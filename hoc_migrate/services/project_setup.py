@@ -18,6 +18,7 @@ from hoc_migrate.adapters.check_config import (
 from hoc_migrate.adapters.filesystem import DiskTree
 from hoc_migrate.adapters.import_linter_config import read_import_linter
 from hoc_migrate.adapters.import_scanner import scan_source
+from hoc_migrate.adapters.input_files import read_config
 from hoc_migrate.adapters.workspace import write_atomically
 from hoc_migrate.core.errors import UsageError
 from hoc_migrate.core.layers import presets
@@ -153,8 +154,9 @@ def init_repository(root: Path, *, write: bool = True) -> tuple[Path, str]:
         )
     found = inspect_repository(root)
     pyproject = root / PYPROJECT
-    if pyproject.is_file():
-        before = pyproject.read_text(encoding="utf-8")
+    existing_text = read_config(pyproject, PYPROJECT)
+    if existing_text is not None:
+        before = existing_text.decode("utf-8")
         text = render_init(found, in_pyproject=True)
         separator = (
             ""

@@ -19,6 +19,7 @@ from hoc_migrate.ports import (
     ReferenceFile,
     SourceCodemods,
     SourceStyle,
+    config_reader,
 )
 
 PYTHON_SUFFIXES = (".py", ".pyi")
@@ -154,10 +155,13 @@ class PlanContext:
         sources, mypy overrides, ...); returns the files changed. Explicit package lists
         gain `new_packages` and lose `gone_packages`."""
         changed = []
+        read = config_reader(self.tree)
         for path in self.tree.iter_files():
             if path.rpartition("/")[2] not in CONFIG_FILE_NAMES:
                 continue
-            source = self.tree.read_bytes(path)
+            source = read(path)
+            if source is None:
+                continue
             result = self.codemods.rewrite_config(
                 path,
                 source,

@@ -43,7 +43,7 @@ from hoc_migrate.core.test_results import (
     with_junit,
 )
 from hoc_migrate.core.verification import CheckOutcome, CheckStatus, CommandResult
-from hoc_migrate.ports import TreeReader
+from hoc_migrate.ports import TreeReader, config_reader
 
 COMMAND = "command"
 AUTO_COMMAND: tuple[str, ...] = ("{python}", "-m", "pytest", "-q")
@@ -79,13 +79,7 @@ class VerifyCommand:
 
 def pytest_configuration(tree: TreeReader) -> str | None:
     """Where the project configures pytest, None when it does not."""
-
-    def read(path: str) -> bytes | None:
-        try:
-            return tree.read_bytes(path) if tree.exists(path) and not tree.is_dir(path) else None
-        except OSError:
-            return None
-
+    read = config_reader(tree)
     pyproject = read("pyproject.toml")
     if pyproject is not None:
         try:

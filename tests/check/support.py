@@ -35,6 +35,9 @@ class MemoryTree:
         except KeyError:
             raise FileNotFoundError(path) from None
 
+    def size(self, path: str) -> int:
+        return len(self.read_bytes(path))
+
     def exists(self, path: str) -> bool:
         return path in self.files or self.is_dir(path)
 

@@ -53,6 +53,8 @@ def files_digest(repo: Path) -> dict[str, str]:
             rel = str(full.relative_to(repo))
             if full.is_symlink():
                 out[rel] = "link:" + os.readlink(full)
+            elif not full.is_file():  # a FIFO (hostile cases): reading it would block
+                out[rel] = "special"
             else:
                 out[rel] = hashlib.sha256(full.read_bytes()).hexdigest()
     return out

@@ -124,6 +124,16 @@ REFUSED = [
     Refused("yaml-duplicate-key", plan_text(MOVE_A) + "name: again\n", "duplicate key 'name'"),
     Refused("yaml-non-text-key", "name: x\n? [a, b]\n: 1\nsteps: []\n", "keys must be text"),
     Refused("plan-not-utf8", b"name: caf\xe9\nsteps: []\n", "the plan is not UTF-8 text"),
+    Refused(
+        "plan-nul-character",
+        b"name: x\x00\nsteps: []\n",
+        "plan.yaml:1: column 8: a control or special character (U+0000) that YAML does not allow",
+    ),
+    Refused(
+        "plan-bell-character",
+        plan_text("  - move: {from: src/app/a.py\x07, to: src/app/b2.py}\n"),
+        "plan.yaml:4: column 30: a control or special character (U+0007)",
+    ),
     Refused("plan-100000-steps", plan_text(_steps(100_000)), "plans are at most 2 MB"),
     Refused(
         "plan-5001-steps",

@@ -14,6 +14,7 @@ import json
 import marshal
 import os
 import socket
+import stat
 import subprocess
 import sys
 from pathlib import Path
@@ -21,7 +22,7 @@ from pathlib import Path
 import pytest
 
 from hoc_migrate.adapters.check_cache import content_digest
-from tests.conftest import git, make_repo, state_dir
+from tests.conftest import GIT_ENV, ROOT, git, make_repo, state_dir
 from tests.reliability.harness import Outcome, cli, repo_state
 
 BASE: dict[str, str | bytes] = {
@@ -154,6 +155,30 @@ def test_a_report_goes_in_atomically_and_leaves_nothing_else(tmp_path: Path) -> 
     assert sorted(p.name for p in target.parent.iterdir()) == ["layers.json"]
 
 
+def test_outputs_get_the_mode_a_plain_write_gives_or_keep_the_replaced_ones(
+    tmp_path: Path,
+) -> None:
+    repo = make_repo(tmp_path / "repo", dict(BASE))
+    fresh, kept = repo / "out/fresh.json", repo / "out/kept.json"
+    kept.parent.mkdir()
+    kept.write_text("old\n")
+    kept.chmod(0o640)
+    previous = os.umask(0o022)
+    try:
+        for target in (fresh, kept):
+            out = cli("check", "--repo", repo, "-f", "json", "--output", target)
+            assert out.code == 0, out.stderr
+        plan = plan_file(tmp_path)
+        applied = cli("apply", plan, "--branch", "b", "--pr-out", repo / "pr", "--repo", repo)
+    finally:
+        os.umask(previous)
+    assert applied.code == 0, applied.stderr
+    assert stat.S_IMODE(fresh.stat().st_mode) == 0o644  # not mkstemp's 0600
+    assert stat.S_IMODE(kept.stat().st_mode) == 0o640
+    assert json.loads(kept.read_text())["summary"]["errors"] == 0
+    assert stat.S_IMODE((repo / "pr/PR.md").stat().st_mode) == 0o644
+
+
 def test_report_pr_and_apply_outputs_refuse_tracked_files_and_the_git_directory(
     tmp_path: Path,
 ) -> None:
@@ -180,6 +205,69 @@ def test_report_pr_and_apply_outputs_refuse_tracked_files_and_the_git_directory(
     forced = cli("pr", plan, "--branch", "b", "--out", repo / "review", "--force", "--repo", repo)
     assert forced.code == 0, forced.stderr
     assert (repo / "review/PR.md").read_text() != "tracked notes\n"
+
+
+def repo_with_inner_repositories(tmp_path: Path) -> Path:
+    """BASE with a submodule at vendor/sub (tracking tracked.txt and PR.md), a nested
+    repository at nested/ (tracking n.txt) and a folder broken/ with a gitfile git cannot
+    read."""
+    sub = make_repo(tmp_path / "sub", {"tracked.txt": "sub's file\n", "PR.md": "sub's\n"})
+    repo = make_repo(tmp_path / "repo", dict(BASE))
+    git(repo, "-c", "protocol.file.allow=always", "submodule", "add", "-q", str(sub), "vendor/sub")
+    git(repo, "commit", "-q", "-m", "a submodule")
+    make_repo(repo / "nested", {"n.txt": "nested's file\n"})
+    (repo / "broken").mkdir()
+    (repo / "broken/.git").write_text("not a gitfile\n")
+    return repo
+
+
+def inner_git_files(repo: Path) -> dict[str, bytes]:
+    """What the snapshot skips (it never walks a `.git` folder): the nested git directories."""
+    return {
+        str(p.relative_to(repo)): p.read_bytes()
+        for top in (repo / "nested/.git", repo / ".git/modules")
+        for p in sorted(top.rglob("*"))
+        if p.is_file()
+    }
+
+
+@pytest.mark.parametrize(
+    ("target", "message"),
+    [
+        (
+            "vendor/sub/tracked.txt",
+            "would overwrite vendor/sub/tracked.txt, which git tracks (in the repository at "
+            "vendor/sub)",
+        ),
+        ("vendor/sub/.git", "inside the git directory of vendor/sub"),
+        ("nested/.git/HEAD", "inside the git directory of nested"),
+        ("nested/.git", "inside the git directory of nested"),
+        ("nested/n.txt", "would overwrite nested/n.txt, which git tracks (in the repository at"),
+        ("broken/x.txt", "cannot tell whether git tracks it in broken (fatal: invalid gitfile"),
+    ],
+)
+def test_check_output_refuses_what_a_submodule_or_nested_repository_holds(
+    tmp_path: Path, target: str, message: str
+) -> None:
+    repo = repo_with_inner_repositories(tmp_path)
+    snapshot = Snapshot(repo, tmp_path)
+    inner = inner_git_files(repo)
+    out = cli("check", "--repo", repo, "--output", repo / target)
+    refused(out, f"--output {repo / target}: {message}")
+    assert "pass --force" in out.stderr
+    assert snapshot.unchanged()
+    assert inner_git_files(repo) == inner
+    forced = cli("check", "--repo", repo, "--output", repo / "nested/n.txt", "--force")
+    assert forced.code == 0, forced.stderr
+
+
+def test_pr_folders_refuse_files_a_submodule_tracks(tmp_path: Path) -> None:
+    repo = repo_with_inner_repositories(tmp_path)
+    plan = plan_file(tmp_path)
+    snapshot = Snapshot(repo, tmp_path)
+    out = cli("apply", plan, "--branch", "b", "--pr-out", repo / "vendor/sub", "--repo", repo)
+    refused(out, "would overwrite vendor/sub/PR.md, which git tracks (in the repository at")
+    assert snapshot.unchanged()  # refused before any work: no branch, no worktree
 
 
 # -- branch names ---------------------------------------------------------------------------
@@ -220,6 +308,47 @@ def test_branch_names_git_would_read_otherwise_are_refused_and_release_the_lock(
     for command in (["plan", "validate"], ["dry-run"]):
         assert cli(*command, plan, "--repo", repo).code == 0
     assert cli("apply", plan, "--branch", "migrate/ok", "--repo", repo).code == 0
+
+
+@pytest.mark.parametrize(
+    ("name", "clash"), [("dfa/sub", "dfa"), ("dfa/sub/deeper", "dfa"), ("dfb", "dfb/x")]
+)
+def test_a_branch_name_git_cannot_store_beside_another_is_refused_before_anything_runs(
+    tmp_path: Path, name: str, clash: str
+) -> None:
+    repo = make_repo(tmp_path / "repo", dict(BASE))
+    git(repo, "branch", "dfa")
+    git(repo, "branch", "dfb/x")
+    ran = tmp_path / "verify-ran"
+    plan = plan_file(
+        tmp_path, PLAN + f"verify:\n  command: ['{{python}}', -c, 'open({str(ran)!r}, \"w\")']\n"
+    )
+    snapshot = Snapshot(repo, tmp_path)
+    for force in ([], ["--force"]):
+        out = cli("apply", plan, "--branch", name, *force, "--repo", repo)
+        refused(out, f"--branch {name!r}: clashes with the branch {clash!r}")
+        assert f"delete the branch {clash} first" in out.stderr
+        assert "running the plan's verify command" not in out.stderr
+        assert not ran.exists()
+        assert not (state_dir(repo) / "apply.lock").exists()
+        assert snapshot.unchanged()
+
+
+def test_branches_named_alike_but_for_slashes_keep_their_own_run_records(tmp_path: Path) -> None:
+    repo = make_repo(tmp_path / "repo", dict(BASE))
+    plan = plan_file(tmp_path)
+    for name in ("m/x", "m__x"):
+        out = cli("apply", plan, "--branch", name, "--repo", repo)
+        assert out.code == 0, out.stderr
+    records = sorted((state_dir(repo) / "runs").glob("*.json"))
+    assert len(records) == 2, records
+    recorded = {json.loads(r.read_text())["branch"]: r.name for r in records}
+    assert recorded["m/x"] == "m__x.json"  # the readable name where it is unambiguous
+    assert set(recorded) == {"m/x", "m__x"}
+    for name in ("m/x", "m__x"):
+        pr = cli("pr", plan, "--branch", name, "--repo", repo)
+        assert pr.code == 0, pr.stderr
+    assert len(list((state_dir(repo) / "pr").iterdir())) == 2
 
 
 # -- what a repository brings ----------------------------------------------------------------
@@ -357,6 +486,69 @@ def test_plans_read_from_stdin_validate_dry_run_and_apply(tmp_path: Path) -> Non
     assert out.code == 0, out.stderr
     assert "src/app/sub/a2.py" in git(repo, "ls-tree", "-r", "--name-only", "b")
     assert "hostile" in (repo / "pr" / "PR.md").read_text()
+
+
+def test_a_plan_from_stdin_with_a_nul_is_refused_naming_stdin_line_and_column(
+    tmp_path: Path,
+) -> None:
+    repo = make_repo(tmp_path / "repo", dict(BASE))
+    snapshot = Snapshot(repo, tmp_path)
+    bad = PLAN.replace("name: hostile", "name: hos\x00tile").encode()
+    for command in (["plan", "validate", "-"], ["dry-run", "-"], ["apply", "-", "--branch", "b"]):
+        out = cli(*command, "--repo", repo, stdin=bad)
+        refused(out, "<stdin>: not valid YAML")
+        assert "<stdin>:1: column 10: a control or special character (U+0000)" in out.stderr
+        assert snapshot.unchanged()
+
+
+def run_tool(*args: str | Path, cwd: Path) -> subprocess.CompletedProcess[str]:
+    """hoc-migrate in its own process, with a timeout: what is tested could hang."""
+    return subprocess.run(
+        [sys.executable, "-m", "hoc_migrate", *map(str, args)],
+        cwd=cwd,
+        env={**os.environ, **GIT_ENV, "PYTHONPATH": str(ROOT)},  # this checkout's code
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+@pytest.mark.parametrize(
+    "name", ["pyproject.toml", "hoc-migrate.toml", "setup.cfg", ".importlinter"]
+)
+def test_a_fifo_as_a_configuration_file_is_refused_not_waited_on(tmp_path: Path, name: str) -> None:
+    files = dict(BASE)
+    if name == "pyproject.toml":  # the configuration moves to hoc-migrate.toml
+        files["hoc-migrate.toml"] = str(files.pop("pyproject.toml")).split("\n", 1)[1]
+    repo = make_repo(tmp_path / "repo", files)
+    os.mkfifo(repo / name)
+    snapshot = Snapshot(repo, tmp_path)
+    for command in (["check"], ["plan", "suggest", "--domain", "app"]):
+        done = run_tool(*command, cwd=repo)
+        assert done.returncode == 2, (command, done.stdout, done.stderr)
+        assert done.stderr.startswith(
+            f"error: {name}: is a FIFO (named pipe), not a regular file; hoc-migrate reads "
+            "only regular files"
+        ), done.stderr
+        assert "Traceback" not in done.stderr
+        assert snapshot.unchanged()
+
+
+def test_a_committed_configuration_file_is_read_only_up_to_the_cap(tmp_path: Path) -> None:
+    padded = str(BASE["pyproject.toml"]) + "# padding\n" * 300_000  # 3 MB
+    repo = make_repo(tmp_path / "repo", {**BASE, "pyproject.toml": padded})
+    plan = plan_file(tmp_path)
+    snapshot = Snapshot(repo, tmp_path)
+    message = (
+        "pyproject.toml: the configuration file is 3.0 MB; hoc-migrate reads configuration "
+        "files of at most 2 MB"
+    )
+    refused(cli("check", "--repo", repo), message)
+    for command in (["dry-run", plan], ["apply", plan, "--branch", "b"]):
+        refused(cli(*command, "--repo", repo), message)
+        assert not (state_dir(repo) / "apply.lock").exists()
+    assert snapshot.unchanged()
 
 
 # -- encodings ----------------------------------------------------------------------------------

@@ -16,7 +16,7 @@ import re
 import textwrap
 import tomllib
 
-from hoc_migrate.ports import TreeReader
+from hoc_migrate.ports import TreeReader, config_reader
 from hoc_migrate.services.steps.shim import binds
 
 CONFTEST = "conftest.py"
@@ -34,17 +34,11 @@ _BLOCK = re.compile(
 )
 
 
-def _read(tree: TreeReader, path: str) -> bytes | None:
-    try:
-        return tree.read_bytes(path) if tree.exists(path) and not tree.is_dir(path) else None
-    except OSError:
-        return None
-
-
 def _addopts(tree: TreeReader) -> list[str]:
     """The `addopts` of every pytest configuration file at the repository's root."""
     found: list[str] = []
-    pyproject = _read(tree, "pyproject.toml")
+    read = config_reader(tree)
+    pyproject = read("pyproject.toml")
     if pyproject is not None:
         try:
             pytest = tomllib.loads(pyproject.decode("utf-8")).get("tool", {}).get("pytest", {})
@@ -61,7 +55,7 @@ def _addopts(tree: TreeReader) -> list[str]:
         ("tox.ini", "pytest"),
         ("setup.cfg", "tool:pytest"),
     ):
-        data = _read(tree, name)
+        data = read(name)
         if data is None:
             continue
         parser = configparser.ConfigParser(interpolation=None, strict=False)

@@ -12,6 +12,7 @@ from hoc_migrate.core.paths import ancestors, clean, parent
 from hoc_migrate.core.plan import Step
 from hoc_migrate.core.style import detect_style
 from hoc_migrate.core.suggest.placement import KIND_FOLDERS
+from hoc_migrate.ports import config_reader
 from hoc_migrate.services.step_context import PlanContext, StepOutcome
 from hoc_migrate.services.steps.move import moved_on
 from hoc_migrate.services.steps.packages import create_packages
@@ -23,16 +24,18 @@ DEFAULT_LINE_LENGTH = 88
 def formatter_line_length(tree: Overlay) -> int:
     """The line length the tree's formatter uses (`[tool.ruff]`, `ruff.toml`, `[tool.black]`),
     so that the code a split writes is laid out as the project's formatter would."""
+    read = config_reader(tree)
     for path, keys in (
         ("ruff.toml", ("line-length",)),
         (".ruff.toml", ("line-length",)),
         ("pyproject.toml", ("tool", "ruff", "line-length")),
         ("pyproject.toml", ("tool", "black", "line-length")),
     ):
-        if not tree.is_file(path):
+        data = read(path)
+        if data is None:
             continue
         try:
-            value: object = tomllib.loads(tree.read_bytes(path).decode("utf-8"))
+            value: object = tomllib.loads(data.decode("utf-8"))
         except (UnicodeDecodeError, tomllib.TOMLDecodeError):
             continue
         for key in keys:
@@ -57,9 +60,7 @@ def _protocol_path(tree: Overlay, driver: str) -> str:
 
 def _first_party(tree: Overlay) -> tuple[str, ...]:
     """The packages the project's sorter calls first-party (ruff's `known-first-party`)."""
-    return detect_style(
-        lambda name: tree.read_bytes(name) if tree.is_file(name) else None
-    ).first_party
+    return detect_style(config_reader(tree)).first_party
 
 
 def run_split_hybrid(step: Step, ctx: PlanContext) -> StepOutcome:
