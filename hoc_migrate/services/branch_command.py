@@ -80,7 +80,9 @@ def branch_command_check(
     packages = importable_packages(run.tip, roots)
     metadata = run.scratch("env")
     try:
-        env = _guarded(run, run.worktree, metadata, [run.tip, run.repo.tree(run.base)])
+        # The base's top-level names too: a package the plan moved away is guarded as well.
+        base_packages = importable_packages(run.repo.tree(run.base), roots)
+        env = _guarded(run, run.worktree, metadata, [*packages, *base_packages])
         ensure_branch_code(vc, run.worktree, env, packages, moved_away=list(module_renames))
         notes = _build_outputs(run, run.worktree, _folder_renames(run.result))
         env, shadowed = _entry_points(run, vc, env, metadata)
@@ -106,15 +108,11 @@ def branch_command_check(
     return dataclasses.replace(outcome, details=tuple(notes) + outcome.details)
 
 
-def _guarded(
-    run: BranchRun, worktree: Path, folder: Path, trees: list[TreeReader]
-) -> dict[str, str]:
+def _guarded(run: BranchRun, worktree: Path, folder: Path, names: list[str]) -> dict[str, str]:
     """The command's environment on `worktree`: its source roots first on PYTHONPATH, and
-    the import guard (in `folder`) over the top-level packages of `trees` (the branch's,
-    and the base's the plan moved away)."""
-    roots = run.migration.source_roots
-    names = sorted({name for tree in trees for name in importable_packages(tree, roots)})
-    return guarded_env(command_env(worktree, roots), write_guard(folder / "guard"), worktree, names)
+    the import guard (in `folder`) over the project's top-level package `names`."""
+    env = command_env(worktree, run.migration.source_roots)
+    return guarded_env(env, write_guard(folder / "guard"), worktree, names)
 
 
 def _folder_renames(result: PlanResult) -> dict[str, str]:
@@ -188,7 +186,8 @@ def _baseline(
     try:
         repo.add_worktree(folder, run.base)
         _build_outputs(run, folder, {})
-        env = _guarded(run, folder, run.scratch("base-env"), [repo.tree(run.base)])
+        names = importable_packages(repo.tree(run.base), run.migration.source_roots)
+        env = _guarded(run, folder, run.scratch("base-env"), names)
         base = run_verify_command(
             vc, folder, env, runner, reports / f"junit-base-{os.getpid()}.xml"
         )
